@@ -1,0 +1,184 @@
+//! The command line: flags and subcommands, parsed by clap.
+//!
+//! This module only describes the surface; `config` turns it into a resolved [`crate::Config`].
+//! The `///` docs of each flag are its `--help` text. Flag names are a public contract.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Catch patient information (PHI) in drafts, exports and posts before they are published.
+#[derive(Debug, Parser)]
+#[command(name = "phiscan", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files, folders or stdin (`-`) and report likely PHI.
+    Scan(ScanArgs),
+    /// List, check or explain rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// `phiscan rules …`
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every active rule: id, category, severity, name.
+    List(RuleArgs),
+    /// Verify that every rule finds its examples and none of its negative examples.
+    Check {
+        /// A rule file or folder to check instead of the active rules.
+        path: Option<PathBuf>,
+        /// Rule selection.
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Explain one rule: what it detects, why it matters, its pattern and examples.
+    Explain {
+        /// The rule id (see `phiscan rules list`).
+        id: String,
+        /// Rule selection.
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+}
+
+/// Flags that choose the rule set.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RuleArgs {
+    /// Add rules from a TOML file or a folder of them (repeatable).
+    #[arg(long = "rules", value_name = "FILE|DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Turn off a rule by id (repeatable, or comma-separated).
+    #[arg(long = "disable", value_name = "ID", value_delimiter = ',')]
+    pub disable: Vec<String>,
+    /// Read this config file instead of discovering `.phiscan.toml`.
+    #[arg(long = "config", value_name = "FILE", env = "PHISCAN_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One line per finding, ripgrep-like, then a summary on stderr.
+    Text,
+    /// One JSON document (the stable contract; see README).
+    Json,
+    /// One JSON finding per line, then a summary line.
+    Jsonl,
+}
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Severity thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    /// Fail on high findings only.
+    High,
+    /// Fail on medium or high findings.
+    Medium,
+    /// Fail on any finding.
+    Low,
+}
+
+/// `phiscan scan …`
+#[derive(Debug, Args, Clone)]
+pub struct ScanArgs {
+    /// Files and folders to scan; `-` reads stdin. Defaults to the current folder.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The name to report for stdin.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_name: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Colour text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Exit 1 when a finding is at or above this severity (default: high, or the config's).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<Level>,
+    /// Print raw matched values. They are PHI: use only where the output is as protected as the input.
+    #[arg(long)]
+    pub show_values: bool,
+    /// Worker threads (default: number of CPUs).
+    #[arg(short = 'j', long = "threads", value_name = "N")]
+    pub threads: Option<usize>,
+    /// Do not read .gitignore, .ignore or .phiscanignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Scan hidden files and folders.
+    #[arg(long)]
+    pub hidden: bool,
+    /// Leave out paths matching GLOB (gitignore syntax; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Apply ignore files and --exclude even to paths named on the command line.
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Skip files larger than this many bytes (suffixes K, M, G allowed).
+    #[arg(long, value_name = "SIZE", default_value = "100M", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Report only findings at or above this confidence (0 to 1).
+    #[arg(long, value_name = "X")]
+    pub min_confidence: Option<f32>,
+    /// Rule selection.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+/// Parses a byte size such as `100M`, `512K` or `2G`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m = match c.to_ascii_uppercase() {
+                'K' => 1 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                'B' => 1,
+                _ => return Err(format!("unknown size suffix in {s:?}; use K, M or G")),
+            };
+            (&s[..i], m)
+        }
+        _ => (s, 1),
+    };
+    num.trim().parse::<u64>().map(|n| n * mult).map_err(|_| format!("not a size: {s:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("100M"), Ok(100 << 20));
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("2g"), Ok(2 << 30));
+        assert!(parse_size("ten").is_err());
+    }
+}

@@ -1,0 +1,284 @@
+//! Configuration: flags, the `.phiscan.toml` file and rule files, resolved into one [`Config`].
+//!
+//! Resolution happens once, before any file is read, so the rest of the program sees a single
+//! immutable value and never re-reads a flag. Precedence: command-line flags, then the config
+//! file (`--config`, `PHISCAN_CONFIG`, or the nearest `.phiscan.toml` found walking up from the
+//! first scanned path), then built-in defaults. Unknown keys in the file are errors that name the
+//! key, so a misspelt `exlude` never silently scans what the user meant to leave out.
+
+use crate::cli::{ColorChoice, Format, Level, RuleArgs, ScanArgs};
+use crate::error::{Error, Result};
+use crate::finding::{Category, Severity};
+use crate::input::WalkOptions;
+use crate::rules::{self, Matcher, Rule, RuleSpec};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// The config file's name.
+pub const CONFIG_FILE: &str = ".phiscan.toml";
+
+/// Findings below this confidence are not reported unless the config says otherwise.
+pub const DEFAULT_MIN_CONFIDENCE: f32 = 0.5;
+
+/// `.phiscan.toml` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFileSpec {
+    /// Severity at which a scan fails (`high`, `medium`, `low`).
+    pub fail_on: Option<String>,
+    /// Findings below this confidence are dropped.
+    pub min_confidence: Option<f32>,
+    /// Use only the rules of this file and `--rules`, not the built-in set.
+    #[serde(default)]
+    pub replace_defaults: bool,
+    /// Rule ids to turn off.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Globs to leave out.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Severity overrides by rule id.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    /// Terms never reported: your organisation, its public phone numbers, your own clinicians.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// A file of known patient names (one per line), always reported.
+    pub patients: Option<PathBuf>,
+    /// Site-specific MRN formats (regexes), reported as `mrn`.
+    #[serde(default)]
+    pub mrn_formats: Vec<String>,
+    /// Extra rules, same schema as `rules/*.toml`.
+    #[serde(default)]
+    pub rule: Vec<RuleSpec>,
+}
+
+/// A loaded config file and where it came from.
+#[derive(Debug, Default)]
+pub struct ConfigFile {
+    /// The file, when one was found.
+    pub path: Option<PathBuf>,
+    /// Its contents.
+    pub spec: ConfigFileSpec,
+}
+
+/// Everything a scan needs to know, resolved.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Files and folders to scan (without `-`).
+    pub paths: Vec<PathBuf>,
+    /// Whether `-` (stdin) was given.
+    pub read_stdin: bool,
+    /// The name reported for stdin.
+    pub stdin_name: String,
+    /// How to walk folders.
+    pub walk: WalkOptions,
+    /// Files larger than this are skipped (and reported as skipped).
+    pub max_file_size: u64,
+    /// Output format.
+    pub format: Format,
+    /// Report destination; stdout when `None`.
+    pub output: Option<PathBuf>,
+    /// Whether to colour text output.
+    pub color: bool,
+    /// Findings at or above this severity fail the scan.
+    pub fail_on: Severity,
+    /// Whether raw values appear in reports.
+    pub show_values: bool,
+    /// Worker threads.
+    pub threads: usize,
+    /// Findings below this confidence are dropped.
+    pub min_confidence: f32,
+    /// Terms never reported (lower-case).
+    pub allow: Vec<String>,
+    /// The config file in force, if any.
+    pub config_file: Option<PathBuf>,
+}
+
+/// Finds the nearest `.phiscan.toml` from `start` upwards.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let abs = std::fs::canonicalize(start).ok()?;
+    let mut dir = if abs.is_dir() { Some(abs.as_path()) } else { abs.parent() };
+    while let Some(d) = dir {
+        let f = d.join(CONFIG_FILE);
+        if f.is_file() {
+            return Some(f);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Loads the config file named by `explicit`, or discovered from `start`.
+pub fn load_file(explicit: Option<&Path>, start: &Path) -> Result<ConfigFile> {
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => discover(start),
+    };
+    let Some(path) = path else {
+        return Ok(ConfigFile::default());
+    };
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+    let spec: ConfigFileSpec = toml::from_str(&text)
+        .map_err(|e| Error::Config { path: Some(path.clone()), message: e.message().to_string() })?;
+    Ok(ConfigFile { path: Some(path), spec })
+}
+
+fn level(l: Level) -> Severity {
+    match l {
+        Level::High => Severity::High,
+        Level::Medium => Severity::Medium,
+        Level::Low => Severity::Low,
+    }
+}
+
+/// Resolves the active rule set from flags and the config file.
+pub fn resolve_rules(args: &RuleArgs, file: &ConfigFile) -> Result<Vec<Rule>> {
+    let origin = file.path.as_ref().map_or_else(|| "config".to_string(), |p| p.display().to_string());
+    let cfg_err = |message: String| Error::Config { path: file.path.clone(), message };
+    let mut all = if file.spec.replace_defaults { Vec::new() } else { rules::builtin::rules()? };
+    for spec in file.spec.rule.iter().cloned() {
+        all.push(spec.compile(&origin)?);
+    }
+    for (i, pattern) in file.spec.mrn_formats.iter().enumerate() {
+        all.push(site_mrn_rule(i, pattern, &origin)?);
+    }
+    if let Some(roster) = &file.spec.patients {
+        let base = file.path.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
+        all.push(roster_rule(&base.join(roster))?);
+    }
+    for p in &args.rules {
+        all.extend(rules::load_path(p)?);
+    }
+    rules::check_unique(&all)?;
+    let disabled: Vec<&String> = args.disable.iter().chain(&file.spec.disable).collect();
+    for id in &disabled {
+        if !all.iter().any(|r| &r.id == *id) {
+            return Err(cfg_err(format!("cannot disable unknown rule {id:?} (see `phiscan rules list`)")));
+        }
+    }
+    all.retain(|r| !disabled.contains(&&r.id));
+    for (id, sev) in &file.spec.severity {
+        let sev = Severity::parse(sev).ok_or_else(|| cfg_err(format!("severity.{id}: unknown severity {sev:?}")))?;
+        let rule =
+            all.iter_mut().find(|r| &r.id == id).ok_or_else(|| cfg_err(format!("severity: unknown rule {id:?}")))?;
+        rule.severity = sev;
+    }
+    if all.is_empty() {
+        return Err(cfg_err("no active rules: every rule is disabled or replaced".into()));
+    }
+    Ok(all)
+}
+
+fn site_mrn_rule(i: usize, pattern: &str, origin: &str) -> Result<Rule> {
+    RuleSpec {
+        id: format!("site-mrn-{}", i + 1),
+        name: "Site-specific MRN format".into(),
+        category: Category::Mrn.as_str().into(),
+        severity: "high".into(),
+        confidence: 0.9,
+        pattern: Some(pattern.to_string()),
+        keywords: vec![],
+        detector: None,
+        validators: vec![],
+        context: vec![],
+        negative_context: vec![],
+        context_boost: None,
+        context_penalty: None,
+        context_severity: None,
+        description: "A medical record number in a format configured for this site (mrn_formats).".into(),
+        examples: vec![],
+        negative_examples: vec![],
+    }
+    .compile(origin)
+}
+
+fn roster_rule(path: &Path) -> Result<Rule> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let names: Vec<String> =
+        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect();
+    if names.is_empty() {
+        return Err(Error::Config { path: Some(path.to_path_buf()), message: "the patients roster is empty".into() });
+    }
+    let rule = Rule {
+        id: "patient-roster".into(),
+        name: "Known patient (roster)".into(),
+        category: Category::Name,
+        severity: Severity::High,
+        confidence: 1.0,
+        matcher: Matcher::Keywords(names.iter().map(|n| n.to_lowercase()).collect()),
+        validators: vec![],
+        context: vec![],
+        negative_context: vec![],
+        context_boost: 0.0,
+        context_penalty: 0.0,
+        context_severity: None,
+        description: "A name from the configured roster of known patients: always reported.".into(),
+        examples: vec![],
+        negative_examples: vec![],
+        origin: path.display().to_string(),
+    };
+    Ok(rule)
+}
+
+/// Resolves `phiscan scan` flags and the config file into a [`Config`] and its rules.
+pub fn resolve_scan(args: &ScanArgs) -> Result<(Config, Vec<Rule>)> {
+    let mut paths: Vec<PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+    let read_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if paths.is_empty() && !read_stdin {
+        paths.push(PathBuf::from("."));
+    }
+    let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let file = load_file(args.rules.config.as_deref(), &start)?;
+    let rules = resolve_rules(&args.rules, &file)?;
+    let spec = &file.spec;
+    let fail_on = match (args.fail_on, &spec.fail_on) {
+        (Some(l), _) => level(l),
+        (None, Some(s)) => Severity::parse(s).ok_or_else(|| Error::Config {
+            path: file.path.clone(),
+            message: format!("fail_on: unknown severity {s:?}"),
+        })?,
+        (None, None) => Severity::High,
+    };
+    let min_confidence = args.min_confidence.or(spec.min_confidence).unwrap_or(DEFAULT_MIN_CONFIDENCE);
+    if !(0.0..=1.0).contains(&min_confidence) {
+        return Err(Error::config(format!("min_confidence must be between 0 and 1, not {min_confidence}")));
+    }
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let mut exclude = args.exclude.clone();
+    exclude.extend(spec.exclude.iter().cloned());
+    let config = Config {
+        paths,
+        read_stdin,
+        stdin_name: args.stdin_name.clone(),
+        walk: WalkOptions {
+            no_ignore: args.no_ignore,
+            hidden: args.hidden,
+            exclude,
+            force_exclude: args.force_exclude,
+            threads,
+        },
+        max_file_size: args.max_file_size,
+        format: args.format,
+        output: args.output.clone(),
+        color,
+        fail_on,
+        show_values: args.show_values,
+        threads,
+        min_confidence,
+        allow: spec.allow.iter().map(|a| a.to_lowercase()).collect(),
+        config_file: file.path.clone(),
+    };
+    Ok((config, rules))
+}

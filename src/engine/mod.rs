@@ -1,0 +1,228 @@
+//! The matching engine: one multi-pattern regex pass and one keyword pass per text.
+//!
+//! Every regex rule is compiled into a single `regex-automata` meta regex (leftmost-first, ASCII
+//! classes, on bytes), so a text is searched once whatever the number of rules; each rule also
+//! keeps its own regex for the rare anchored re-search (its `value` group, or a fallback when the
+//! winning rule's validator rejects the match and another rule may claim the same start).
+//! Keyword rules share one Aho-Corasick automaton. Detectors for names, places and health terms
+//! (see [`lexicon`]) run over the same text. The engine knows nothing of context, severity
+//! adjustments or breaches: that is `score`'s job. It returns [`Candidate`]s in text order.
+
+pub mod lexicon;
+
+use crate::error::{Error, Result};
+use crate::rules::{Matcher, Rule};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind as AcMatchKind};
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, MatchKind};
+
+/// A match that passed its rule's validators, before context and linking.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Candidate {
+    /// Index of the rule in [`Engine::rules`].
+    pub rule: usize,
+    /// Byte offset of the value's start.
+    pub start: usize,
+    /// Byte offset one past the value's end.
+    pub end: usize,
+    /// Confidence before context.
+    pub confidence: f32,
+    /// Detector-specific evidence flags (see [`lexicon`]); 0 for regex and keyword matches.
+    pub evidence: u32,
+}
+
+fn syntax_config() -> syntax::Config {
+    // ASCII classes and word boundaries keep the whole rule set inside the lazy DFA; Unicode
+    // word boundaries would push every search onto a slower engine. Rules match on bytes, so
+    // invalid UTF-8 in an input never stops a scan.
+    syntax::Config::new().unicode(false).utf8(false)
+}
+
+fn meta_config() -> meta::Config {
+    meta::Config::new().match_kind(MatchKind::LeftmostFirst).utf8_empty(false)
+}
+
+/// Compiles one rule pattern with the engine's syntax; used to check rules at load time.
+pub fn compile_one(pattern: &str) -> std::result::Result<Regex, Box<meta::BuildError>> {
+    Regex::builder().syntax(syntax_config()).configure(meta_config()).build(pattern).map_err(Box::new)
+}
+
+/// Whether `b` continues a word (ASCII letters and digits, `_`, and any non-ASCII byte, so a
+/// word with accents is never split).
+#[inline]
+pub fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// Whether `text[start..end]` starts and ends on word boundaries.
+#[inline]
+pub fn on_word_boundaries(text: &[u8], start: usize, end: usize) -> bool {
+    (start == 0 || !is_word_byte(text[start - 1])) && (end >= text.len() || !is_word_byte(text[end]))
+}
+
+/// The compiled rule set, shared read-only by every scanning thread.
+pub struct Engine {
+    rules: Vec<Rule>,
+    multi: Option<Regex>,
+    /// For each pattern id of `multi`: the rule index, its own regex and its value groups.
+    patterns: Vec<(usize, Regex, Vec<usize>)>,
+    keywords: Option<AhoCorasick>,
+    /// For each keyword pattern id: the rule index.
+    keyword_rule: Vec<usize>,
+    lexicon: lexicon::Detectors,
+}
+
+impl Engine {
+    /// Compiles the rules into one engine.
+    pub fn new(rules: Vec<Rule>) -> Result<Engine> {
+        let mut sources = Vec::new();
+        let mut patterns = Vec::new();
+        let mut kw = Vec::new();
+        let mut keyword_rule = Vec::new();
+        // Where two patterns match at the same start, leftmost-first prefers the lower pattern
+        // id: give the more confident rules the lower ids, so a vague shape (five digits, any
+        // digit group) never hides a specific one (a date, a labelled MRN).
+        let mut order: Vec<usize> = (0..rules.len()).collect();
+        order.sort_by(|&a, &b| rules[b].confidence.total_cmp(&rules[a].confidence).then(a.cmp(&b)));
+        for &i in &order {
+            let rule = &rules[i];
+            if let Matcher::Pattern { source, value_groups } = &rule.matcher {
+                let re = compile_one(source).map_err(|e| rule_error(rule, e.to_string()))?;
+                sources.push(source.as_str());
+                patterns.push((i, re, value_groups.clone()));
+            }
+        }
+        for (i, rule) in rules.iter().enumerate() {
+            match &rule.matcher {
+                Matcher::Pattern { .. } => {}
+                Matcher::Keywords(words) => {
+                    for w in words {
+                        kw.push(w.as_str());
+                        keyword_rule.push(i);
+                    }
+                }
+                Matcher::Detector(_) => {}
+            }
+        }
+        let multi = if sources.is_empty() {
+            None
+        } else {
+            Some(
+                Regex::builder()
+                    .syntax(syntax_config())
+                    .configure(meta_config())
+                    .build_many(&sources)
+                    .map_err(|e| Error::Rule { origin: "engine".into(), id: None, message: e.to_string() })?,
+            )
+        };
+        let keywords = if kw.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(AcMatchKind::LeftmostLongest)
+                    .build(&kw)
+                    .map_err(|e| Error::Rule { origin: "engine".into(), id: None, message: e.to_string() })?,
+            )
+        };
+        let lexicon = lexicon::Detectors::new(&rules);
+        Ok(Engine { rules, multi, patterns, keywords, keyword_rule, lexicon })
+    }
+
+    /// Returns the rules, indexed by [`Candidate::rule`].
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Returns the dictionary detectors (names, places, health terms).
+    pub fn lexicon(&self) -> &lexicon::Detectors {
+        &self.lexicon
+    }
+
+    /// Returns every validated candidate in `text`, sorted by start offset.
+    pub fn find(&self, text: &[u8]) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        self.find_patterns(text, &mut out);
+        self.find_keywords(text, &mut out);
+        self.lexicon.find(text, &mut out);
+        out.sort_by_key(|a| (a.start, a.end, a.rule));
+        out
+    }
+
+    fn find_patterns(&self, text: &[u8], out: &mut Vec<Candidate>) {
+        let Some(multi) = &self.multi else { return };
+        let mut at = 0;
+        while at <= text.len() {
+            let Some(m) = multi.search(&Input::new(text).range(at..)) else {
+                break;
+            };
+            let pid = m.pattern().as_usize();
+            let accepted = self.accept(text, pid, m.start()).or_else(|| {
+                // The winner's validator said no; another rule may own this start (a 10-digit
+                // number that is not an NPI can still be a phone number).
+                (0..self.patterns.len()).filter(|p| *p != pid).find_map(|p| self.accept(text, p, m.start()))
+            });
+            if let Some(c) = accepted {
+                out.push(c);
+            }
+            // Resume just after this start, not after the match: a vague match must not swallow
+            // a specific one that starts inside it. Overlaps are settled in `score`.
+            at = m.start() + 1;
+        }
+    }
+
+    /// Runs pattern `pid` anchored at `start` and returns its candidate when it validates.
+    fn accept(&self, text: &[u8], pid: usize, start: usize) -> Option<Candidate> {
+        let (rule_idx, re, value_groups) = &self.patterns[pid];
+        let rule = &self.rules[*rule_idx];
+        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+        let (vs, ve) = if value_groups.is_empty() {
+            let m = re.search(&input)?;
+            (m.start(), m.end())
+        } else {
+            let mut c = re.create_captures();
+            re.search_captures(&input, &mut c);
+            let whole = c.get_match()?.span();
+            let span = value_groups.iter().find_map(|g| c.get_group(*g)).unwrap_or(whole);
+            (span.start, span.end)
+        };
+        if ve <= vs {
+            return None;
+        }
+        let value = String::from_utf8_lossy(&text[vs..ve]);
+        rule.validates(&value).then_some(Candidate {
+            rule: *rule_idx,
+            start: vs,
+            end: ve,
+            confidence: rule.confidence,
+            evidence: 0,
+        })
+    }
+
+    fn find_keywords(&self, text: &[u8], out: &mut Vec<Candidate>) {
+        let Some(ac) = &self.keywords else { return };
+        for m in ac.find_iter(text) {
+            if !on_word_boundaries(text, m.start(), m.end()) {
+                continue;
+            }
+            let rule_idx = self.keyword_rule[m.pattern().as_usize()];
+            let rule = &self.rules[rule_idx];
+            let value = String::from_utf8_lossy(&text[m.start()..m.end()]);
+            if rule.validates(&value) {
+                out.push(Candidate {
+                    rule: rule_idx,
+                    start: m.start(),
+                    end: m.end(),
+                    confidence: rule.confidence,
+                    evidence: 0,
+                });
+            }
+        }
+    }
+}
+
+fn rule_error(rule: &Rule, message: String) -> Error {
+    Error::Rule { origin: rule.origin.clone(), id: Some(rule.id.clone()), message }
+}

@@ -1,0 +1,34 @@
+//! phiscan: catch patient information (PHI) in drafts, exports and posts before they are published.
+//!
+//! The library is the whole engine; the `phiscan` binary only parses flags and maps the outcome to
+//! an exit code. Data flows one way, and module dependencies follow it:
+//!
+//! `cli → config → scan → input (walk, decode) → engine (regex + dictionaries) → score (context,
+//! overlaps, breach linking) → suppress (allow-lists) → report (text, json, jsonl)`,
+//!
+//! with [`finding`] (categories, severities, masking) and [`error`] shared by all.
+//!
+//! ```
+//! use phiscan::{engine::Engine, rules, scan::Scanner};
+//! let scanner = Scanner::with_defaults(Engine::new(rules::builtin::rules().unwrap()).unwrap());
+//! let result = scanner.scan_text("note.txt", b"SSN 536-22-8727");
+//! assert_eq!(result.findings[0].masked, "***-**-8727");
+//! ```
+#![deny(missing_docs)]
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod finding;
+pub mod input;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod score;
+pub mod suppress;
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use finding::{Category, Finding, Severity, Verdict};

@@ -1,0 +1,104 @@
+//! JSON and JSON Lines reports: the stable machine contract (`version: 1`).
+//!
+//! Field names and meanings are documented in the README and never renamed; new fields may be
+//! added. `breaches[].findings` index into the document's top-level `findings` array.
+
+use crate::finding::{Breach, Finding, Verdict};
+use crate::input::Skipped;
+use crate::scan::{InputError, Outcome};
+use serde::Serialize;
+use std::io::Write;
+
+/// The contract version.
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    files_scanned: usize,
+    files_skipped: usize,
+    bytes_scanned: u64,
+    findings: usize,
+    breaches: usize,
+    by_severity: BySeverity,
+    skipped: &'a [Skipped],
+    errors: &'a [InputError],
+    elapsed_ms: u64,
+}
+
+#[derive(Serialize)]
+struct BySeverity {
+    high: usize,
+    medium: usize,
+    low: usize,
+}
+
+#[derive(Serialize)]
+struct FileEntry<'a> {
+    path: &'a str,
+    verdict: Verdict,
+    findings: Vec<usize>,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    findings: Vec<&'a Finding>,
+    files: Vec<FileEntry<'a>>,
+    breaches: Vec<Breach>,
+    summary: Summary<'a>,
+}
+
+fn summary(outcome: &Outcome) -> Summary<'_> {
+    use crate::finding::Severity;
+    let count = |s: Severity| outcome.findings().filter(|f| f.severity == s).count();
+    Summary {
+        files_scanned: outcome.files.len(),
+        files_skipped: outcome.skipped.len(),
+        bytes_scanned: outcome.bytes_scanned(),
+        findings: outcome.findings().count(),
+        breaches: outcome.files.iter().map(|f| f.breaches.len()).sum(),
+        by_severity: BySeverity {
+            high: count(Severity::High),
+            medium: count(Severity::Medium),
+            low: count(Severity::Low),
+        },
+        skipped: &outcome.skipped,
+        errors: &outcome.errors,
+        elapsed_ms: outcome.elapsed.as_millis() as u64,
+    }
+}
+
+/// Writes one JSON document.
+pub fn write_document(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut findings = Vec::new();
+    let mut files = Vec::new();
+    let mut breaches = Vec::new();
+    for file in &outcome.files {
+        let base = findings.len();
+        findings.extend(file.findings.iter());
+        files.push(FileEntry { path: &file.path, verdict: file.verdict, findings: (base..findings.len()).collect() });
+        breaches.extend(
+            file.breaches
+                .iter()
+                .map(|b| Breach { findings: b.findings.iter().map(|i| i + base).collect(), ..b.clone() }),
+        );
+    }
+    let doc = Document { version: VERSION, findings, files, breaches, summary: summary(outcome) };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// Writes one finding per line, then a `{"summary": …}` line.
+pub fn write_lines(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
+    for f in outcome.findings() {
+        serde_json::to_writer(&mut *out, f)?;
+        writeln!(out)?;
+    }
+    #[derive(Serialize)]
+    struct Last<'a> {
+        version: u32,
+        summary: Summary<'a>,
+    }
+    serde_json::to_writer(&mut *out, &Last { version: VERSION, summary: summary(outcome) })?;
+    writeln!(out)
+}

@@ -1,0 +1,120 @@
+//! Reports: an [`Outcome`] rendered for people (text) or programs (JSON, JSON Lines).
+//!
+//! Every format prints `masked`, never the raw value, unless the user passed `--show-values`
+//! (then the scanner fills `Finding::value`). The human summary (what was scanned, what was
+//! skipped and why, findings by severity) always goes to stderr, whatever the format, so that a
+//! run that scanned nothing can never look like a clean one.
+
+pub mod json;
+pub mod text;
+
+use crate::cli::Format;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::scan::Outcome;
+use std::io::Write;
+use std::path::Path;
+
+/// Renders the report in the configured format.
+pub fn render(outcome: &Outcome, config: &Config, out: &mut dyn Write) -> std::io::Result<()> {
+    match config.format {
+        Format::Text => text::write(outcome, config, out),
+        Format::Json => json::write_document(outcome, out),
+        Format::Jsonl => json::write_lines(outcome, out),
+    }
+}
+
+/// Writes the report to stdout or, atomically, to `config.output`.
+pub fn emit(outcome: &Outcome, config: &Config) -> Result<()> {
+    match &config.output {
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            let r = render(outcome, config, &mut lock).and_then(|_| lock.flush());
+            match r {
+                // A closed pipe (`phiscan scan | head`) is the reader's choice, not our error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.map_err(|source| Error::Output { target: "stdout".into(), source }),
+            }
+        }
+        Some(path) => {
+            let mut buf = Vec::new();
+            render(outcome, config, &mut buf)
+                .map_err(|source| Error::Output { target: path.display().to_string(), source })?;
+            write_atomically(path, &buf)
+        }
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
+/// reader never sees half a file and a failure never destroys the previous one.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let err = |source| Error::Output { target: path.display().to_string(), source };
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
+    let tmp = dir.join(format!(".{name}.phiscan-tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(err)
+}
+
+/// Writes the human summary (scanned, skipped, findings, time) to `out`.
+pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
+    use crate::finding::Severity;
+    let count = |s: Severity| outcome.findings().filter(|f| f.severity == s).count();
+    let total = outcome.findings().count();
+    let files = outcome.files.len();
+    writeln!(
+        out,
+        "phiscan: scanned {} file{} ({}), skipped {}, {} finding{} ({} high, {} medium, {} low), {} breach{} in {:.2}s",
+        files,
+        if files == 1 { "" } else { "s" },
+        human_bytes(outcome.bytes_scanned()),
+        outcome.skipped.len(),
+        total,
+        if total == 1 { "" } else { "s" },
+        count(Severity::High),
+        count(Severity::Medium),
+        count(Severity::Low),
+        outcome.files.iter().map(|f| f.breaches.len()).sum::<usize>(),
+        if outcome.files.iter().map(|f| f.breaches.len()).sum::<usize>() == 1 { "" } else { "es" },
+        outcome.elapsed.as_secs_f64()
+    )?;
+    for s in &outcome.skipped {
+        writeln!(out, "phiscan: skipped {}: {}", s.path, s.reason)?;
+    }
+    for e in &outcome.errors {
+        if e.path.is_empty() {
+            writeln!(out, "phiscan: error: {}", e.message)?;
+        } else {
+            writeln!(out, "phiscan: error: {}: {}", e.path, e.message)?;
+        }
+    }
+    if files == 0 && outcome.errors.is_empty() {
+        writeln!(out, "phiscan: nothing was scanned")?;
+    }
+    Ok(())
+}
+
+/// Formats a byte count for people (`12.3 KB`).
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}

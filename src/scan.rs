@@ -1,0 +1,274 @@
+//! The orchestrator: inputs in, one deterministic [`Outcome`] out.
+//!
+//! Files are scanned in parallel (rayon), each independently: a file that cannot be read or
+//! decoded becomes an error or a skip in the outcome and the run goes on. Results are sorted by
+//! (path, start, rule) so reports, snapshots and baselines never depend on thread timing.
+
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::finding::{mask, Breach, Finding, Severity, Verdict};
+use crate::input::decode::{decode, Decoded};
+use crate::input::{self, FileInput, Skipped};
+use crate::score;
+use crate::suppress::{inside, Allow};
+use rayon::prelude::*;
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+/// The result of scanning one text.
+#[derive(Debug, Clone, Default)]
+pub struct FileResult {
+    /// Display path.
+    pub path: String,
+    /// Bytes of text scanned.
+    pub bytes: u64,
+    /// Findings, sorted by (start, rule).
+    pub findings: Vec<Finding>,
+    /// Breaches; their `findings` index into this file's `findings`.
+    pub breaches: Vec<Breach>,
+    /// What the file amounts to.
+    pub verdict: Verdict,
+}
+
+/// An error tied to one input, already made safe to print (no scanned values).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct InputError {
+    /// The input's path, or `""` for errors not tied to one.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Everything a scan produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Per-file results, sorted by path; only files that were scanned.
+    pub files: Vec<FileResult>,
+    /// Files not scanned, with reasons.
+    pub skipped: Vec<Skipped>,
+    /// Errors (each makes the exit code 2).
+    pub errors: Vec<InputError>,
+    /// Wall time of the scan.
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    /// Returns every finding, in report order.
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.files.iter().flat_map(|f| f.findings.iter())
+    }
+
+    /// Returns the highest severity found, if any.
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.findings().map(|f| f.severity).max()
+    }
+
+    /// Returns the total number of bytes scanned.
+    pub fn bytes_scanned(&self) -> u64 {
+        self.files.iter().map(|f| f.bytes).sum()
+    }
+}
+
+/// A ready-to-use scanner: a compiled engine and the options that shape findings.
+pub struct Scanner {
+    engine: Engine,
+    allow: Allow,
+    min_confidence: f32,
+    show_values: bool,
+}
+
+impl Scanner {
+    /// Builds a scanner from an engine and a resolved config.
+    pub fn new(engine: Engine, config: &Config) -> Scanner {
+        Scanner {
+            engine,
+            allow: Allow::new(&config.allow),
+            min_confidence: config.min_confidence,
+            show_values: config.show_values,
+        }
+    }
+
+    /// Builds a scanner with default options (for tests, benches and library users).
+    pub fn with_defaults(engine: Engine) -> Scanner {
+        Scanner {
+            engine,
+            allow: Allow::new(&[]),
+            min_confidence: crate::config::DEFAULT_MIN_CONFIDENCE,
+            show_values: false,
+        }
+    }
+
+    /// Returns the engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Scans one decoded text and returns its findings, breaches and verdict.
+    pub fn scan_text(&self, path: &str, text: &[u8]) -> FileResult {
+        let candidates = self.engine.find(text);
+        let mut scored = score::score(&self.engine, text, candidates, self.min_confidence);
+        let allowed = self.allow.covered(text);
+        if !allowed.is_empty() {
+            scored.retain(|s| !inside(&allowed, s.candidate.start, s.candidate.end));
+        }
+        let links = score::link::link(&self.engine, text, &mut scored);
+        let rules = self.engine.rules();
+        let mut lines = LineIndex::new(text);
+        let findings: Vec<Finding> = scored
+            .iter()
+            .map(|s| {
+                let c = s.candidate;
+                let value = String::from_utf8_lossy(&text[c.start..c.end]);
+                let (line, column) = lines.locate(c.start);
+                Finding {
+                    path: path.to_string(),
+                    rule: rules[c.rule].id.clone(),
+                    category: rules[c.rule].category,
+                    severity: s.severity,
+                    confidence: (s.confidence * 100.0).round() / 100.0,
+                    start: c.start,
+                    end: c.end,
+                    line,
+                    column,
+                    masked: mask(&value),
+                    value: self.show_values.then(|| value.into_owned()),
+                    location: None,
+                }
+            })
+            .collect();
+        let breaches: Vec<Breach> = links
+            .into_iter()
+            .map(|l| Breach {
+                path: path.to_string(),
+                line: findings[l.findings[0]].line,
+                unit: l.unit.to_string(),
+                explanation: l.explanation,
+                findings: l.findings,
+            })
+            .collect();
+        let verdict = if !breaches.is_empty() {
+            Verdict::Breach
+        } else if findings.is_empty() {
+            Verdict::Clean
+        } else {
+            Verdict::Risky
+        };
+        FileResult { path: path.to_string(), bytes: text.len() as u64, findings, breaches, verdict }
+    }
+
+    fn scan_file(&self, file: &FileInput, max_size: u64) -> Result<FileResult, FileProblem> {
+        let meta = std::fs::metadata(&file.path).map_err(|e| FileProblem::Error(e.to_string()))?;
+        if meta.len() > max_size {
+            return Err(FileProblem::Skip(format!("too large ({} bytes > --max-file-size {})", meta.len(), max_size)));
+        }
+        let bytes = std::fs::read(&file.path).map_err(|e| FileProblem::Error(e.to_string()))?;
+        match decode(bytes) {
+            Decoded::Binary => Err(FileProblem::Skip("binary".into())),
+            Decoded::Text(text, _) => Ok(self.scan_text(&file.display, &text)),
+        }
+    }
+
+    /// Runs a whole scan as the config describes.
+    pub fn run(&self, config: &Config) -> Outcome {
+        let started = Instant::now();
+        let walk = input::walk(&config.paths, &config.walk);
+        let mut outcome = Outcome { skipped: walk.skipped, ..Outcome::default() };
+        outcome.errors.extend(walk.errors.iter().map(input_error));
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build();
+        let results: Vec<(String, Result<FileResult, FileProblem>)> = match &pool {
+            Ok(pool) => pool.install(|| {
+                walk.files.par_iter().map(|f| (f.display.clone(), self.scan_file(f, config.max_file_size))).collect()
+            }),
+            Err(_) => walk.files.iter().map(|f| (f.display.clone(), self.scan_file(f, config.max_file_size))).collect(),
+        };
+        for (path, r) in results {
+            match r {
+                Ok(fr) => outcome.files.push(fr),
+                Err(FileProblem::Skip(reason)) => outcome.skipped.push(Skipped { path, reason }),
+                Err(FileProblem::Error(message)) => outcome.errors.push(InputError { path, message }),
+            }
+        }
+        if config.read_stdin {
+            let mut bytes = Vec::new();
+            match std::io::stdin().lock().take(config.max_file_size + 1).read_to_end(&mut bytes) {
+                Err(e) => outcome.errors.push(InputError { path: config.stdin_name.clone(), message: e.to_string() }),
+                Ok(n) if n as u64 > config.max_file_size => outcome.skipped.push(Skipped {
+                    path: config.stdin_name.clone(),
+                    reason: format!("too large (> --max-file-size {})", config.max_file_size),
+                }),
+                Ok(_) => match decode(bytes) {
+                    Decoded::Binary => {
+                        outcome.skipped.push(Skipped { path: config.stdin_name.clone(), reason: "binary".into() })
+                    }
+                    Decoded::Text(text, _) => outcome.files.push(self.scan_text(&config.stdin_name, &text)),
+                },
+            }
+        }
+        outcome.files.sort_by(|a, b| a.path.cmp(&b.path));
+        outcome.skipped.sort();
+        outcome.errors.sort();
+        outcome.elapsed = started.elapsed();
+        outcome
+    }
+}
+
+enum FileProblem {
+    Skip(String),
+    Error(String),
+}
+
+/// Returns an error as a printable, path-tagged message.
+pub fn input_error(e: &Error) -> InputError {
+    match e {
+        Error::Io { path, source } => InputError { path: path.display().to_string(), message: source.to_string() },
+        other => InputError { path: String::new(), message: other.to_string() },
+    }
+}
+
+/// Maps byte offsets to 1-based (line, column) for offsets visited in increasing order.
+pub struct LineIndex<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Starts at the top of `text`.
+    pub fn new(text: &'a [u8]) -> LineIndex<'a> {
+        LineIndex { text, pos: 0, line: 1, line_start: 0 }
+    }
+
+    /// Returns the line and character column of `offset`; offsets must not decrease much
+    /// (an earlier offset restarts from the top).
+    pub fn locate(&mut self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        if offset < self.pos {
+            *self = LineIndex::new(self.text);
+        }
+        for nl in memchr::memchr_iter(b'\n', &self.text[self.pos..offset]) {
+            self.line += 1;
+            self.line_start = self.pos + nl + 1;
+        }
+        self.pos = offset;
+        let col = self.text[self.line_start..offset].iter().filter(|b| (**b & 0xC0) != 0x80).count() + 1;
+        (self.line, col)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_counts_lines_and_characters() {
+        let text = "ab\ncé d\nx".as_bytes();
+        let mut li = LineIndex::new(text);
+        assert_eq!(li.locate(0), (1, 1));
+        assert_eq!(li.locate(3), (2, 1));
+        assert_eq!(li.locate(7), (2, 4));
+        assert_eq!(li.locate(9), (3, 1));
+        assert_eq!(li.locate(1), (1, 2));
+    }
+}

@@ -1,0 +1,137 @@
+//! Scoring: from validated candidates to findings with a confidence and a severity.
+//!
+//! Three steps, in order. Context: words near a match raise its confidence (Presidio adds 0.35
+//! for a context word within five words; a rule's `context_boost` says how much here) or lower it
+//! (`negative_context`). Overlaps: where two candidates cover the same bytes, the more confident
+//! one stands. Linking: an identifier and a health fact in the same unit of text (see
+//! [`link`]) make a breach, which raises both to `high`.
+
+pub mod link;
+
+use crate::engine::{is_word_byte, Candidate, Engine};
+use crate::finding::Severity;
+
+/// Bytes of text before a match searched for context words.
+pub const WINDOW_BEFORE: usize = 64;
+/// Bytes of text after a match searched for context words.
+pub const WINDOW_AFTER: usize = 40;
+
+/// A candidate after context: its final confidence and severity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scored {
+    /// The engine's candidate.
+    pub candidate: Candidate,
+    /// Confidence after context.
+    pub confidence: f32,
+    /// Severity after context (breach linking may raise it later).
+    pub severity: Severity,
+}
+
+/// Whether the lower-case `word` occurs on word boundaries in `window` (compared ASCII
+/// case-insensitively).
+pub fn contains_word(window: &[u8], word: &str) -> bool {
+    let w = word.as_bytes();
+    if w.is_empty() || w.len() > window.len() {
+        return false;
+    }
+    let first = w[0];
+    let mut i = 0;
+    while i + w.len() <= window.len() {
+        match memchr::memchr2(first, first.to_ascii_uppercase(), &window[i..=window.len() - w.len()]) {
+            None => return false,
+            Some(off) => {
+                let s = i + off;
+                let e = s + w.len();
+                if window[s..e].eq_ignore_ascii_case(w)
+                    && (s == 0 || !is_word_byte(window[s - 1]) || !is_word_byte(w[0]))
+                    && (e == window.len() || !is_word_byte(window[e]) || !is_word_byte(w[w.len() - 1]))
+                {
+                    return true;
+                }
+                i = s + 1;
+            }
+        }
+    }
+    false
+}
+
+/// Returns the context window around `start..end`.
+pub fn window(text: &[u8], start: usize, end: usize) -> (&[u8], &[u8]) {
+    let before = &text[start.saturating_sub(WINDOW_BEFORE)..start];
+    let after = &text[end..(end + WINDOW_AFTER).min(text.len())];
+    (before, after)
+}
+
+/// Applies context to each candidate and keeps those at or above `min_confidence`, resolving
+/// overlaps in favour of the more confident (then longer, then earlier-listed rule) candidate.
+pub fn score(engine: &Engine, text: &[u8], candidates: Vec<Candidate>, min_confidence: f32) -> Vec<Scored> {
+    let rules = engine.rules();
+    let mut scored: Vec<Scored> = candidates
+        .into_iter()
+        .map(|c| {
+            let rule = &rules[c.rule];
+            let (before, after) = window(text, c.start, c.end);
+            let near = |w: &String| contains_word(before, w) || contains_word(after, w);
+            let mut confidence = c.confidence;
+            let mut severity = rule.severity;
+            if rule.context.iter().any(near) {
+                confidence += rule.context_boost;
+                if let Some(s) = rule.context_severity {
+                    severity = s;
+                }
+            }
+            if rule.negative_context.iter().any(near) {
+                confidence -= rule.context_penalty;
+            }
+            Scored { candidate: c, confidence: confidence.clamp(0.0, 1.0), severity }
+        })
+        .filter(|s| s.confidence >= min_confidence)
+        .collect();
+    resolve_overlaps(&mut scored);
+    scored
+}
+
+/// Keeps, among overlapping candidates, the most confident; the result is sorted by start.
+fn resolve_overlaps(scored: &mut Vec<Scored>) {
+    let mut order: Vec<usize> = (0..scored.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&scored[a], &scored[b]);
+        y.confidence
+            .total_cmp(&x.confidence)
+            .then((y.candidate.end - y.candidate.start).cmp(&(x.candidate.end - x.candidate.start)))
+            .then(x.candidate.rule.cmp(&y.candidate.rule))
+            .then(x.candidate.start.cmp(&y.candidate.start))
+    });
+    let mut kept: Vec<(usize, usize)> = Vec::new(); // sorted (start, end) of kept spans
+    let mut keep = vec![false; scored.len()];
+    for i in order {
+        let c = scored[i].candidate;
+        let pos = kept.partition_point(|&(s, _)| s < c.start);
+        let clash_prev = pos > 0 && kept[pos - 1].1 > c.start;
+        let clash_next = pos < kept.len() && kept[pos].0 < c.end;
+        if !clash_prev && !clash_next {
+            kept.insert(pos, (c.start, c.end));
+            keep[i] = true;
+        }
+    }
+    let mut i = 0;
+    scored.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    scored.sort_by_key(|s| (s.candidate.start, s.candidate.rule));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_words_need_word_boundaries() {
+        assert!(contains_word(b"Patient DOB: ", "dob"));
+        assert!(contains_word(b"date of birth", "date of birth"));
+        assert!(!contains_word(b"adobe", "dob"));
+        assert!(contains_word(b"MRN#", "mrn"));
+        assert!(!contains_word(b"", "mrn"));
+    }
+}
