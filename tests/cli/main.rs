@@ -1,0 +1,4 @@
+//! CLI tests: the `phiscan` binary driven end to end, one module per area.
+
+mod scan;
+mod util;

@@ -1,0 +1,202 @@
+//! `phiscan scan`: inputs, decoding, formats, masking and exit codes.
+
+use crate::util::TestEnv;
+
+const SSN: &str = "536-22-8727";
+
+#[test]
+fn clean_folder_exits_zero_and_says_what_it_scanned() {
+    let env = TestEnv::new();
+    env.write("post.txt", "Join us for the health fair on the lawn.");
+    let r = env.run(&["scan", "."]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("scanned 1 file"), "{}", r.stderr);
+}
+
+#[test]
+fn ssn_is_found_masked_with_offsets_and_exit_one() {
+    let env = TestEnv::new();
+    env.write("notes/a.txt", format!("line one\nSSN: {SSN} on file\n"));
+    let r = env.run(&["scan", "--format", "json", "notes"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stdout.contains(SSN), "raw value leaked");
+    let doc = r.json();
+    assert_eq!(doc["version"], 1);
+    let f = &doc["findings"][0];
+    assert_eq!(f["rule"], "us-ssn");
+    assert_eq!(f["category"], "ssn");
+    assert_eq!(f["severity"], "high");
+    assert_eq!(f["start"], 14);
+    assert_eq!(f["end"], 25);
+    assert_eq!(f["line"], 2);
+    assert_eq!(f["column"], 6);
+    assert_eq!(f["masked"], "***-**-8727");
+    assert_eq!(doc["summary"]["files_scanned"], 1);
+}
+
+#[test]
+fn show_values_is_an_explicit_opt_in() {
+    let env = TestEnv::new();
+    env.write("a.txt", format!("SSN: {SSN}"));
+    let masked = env.run(&["scan", "a.txt"]);
+    assert!(!masked.stdout.contains(SSN) && !masked.stderr.contains(SSN));
+    let shown = env.run(&["scan", "--show-values", "a.txt"]);
+    assert!(shown.stdout.contains(SSN));
+}
+
+#[test]
+fn text_output_is_one_line_per_finding() {
+    let env = TestEnv::new();
+    env.write("a.txt", format!("x\nSSN: {SSN}\n"));
+    let r = env.run(&["scan", "a.txt"]);
+    let line = r.stdout.lines().find(|l| l.contains("us-ssn")).expect("finding line");
+    assert!(line.starts_with("a.txt:2:6"), "{line}");
+    assert!(line.contains("high") && line.contains("ssn") && line.contains("***-**-8727"), "{line}");
+}
+
+#[test]
+fn fail_on_threshold_controls_the_exit_code() {
+    let env = TestEnv::new();
+    env.write("a.txt", "Call (330) 555-0119 today.");
+    assert_eq!(env.run(&["scan", "a.txt"]).code, 0);
+    assert_eq!(env.run(&["scan", "--fail-on", "medium", "a.txt"]).code, 1);
+}
+
+#[test]
+fn stdin_is_scanned_under_its_name() {
+    let env = TestEnv::new();
+    let r = env
+        .run_stdin(&["scan", "-", "--stdin-name", "draft.txt", "--format", "jsonl"], format!("SSN {SSN}").as_bytes());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let first: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["path"], "draft.txt");
+    let last: serde_json::Value = serde_json::from_str(r.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(last["summary"]["findings"], 1);
+}
+
+#[test]
+fn binary_files_are_skipped_and_reported() {
+    let env = TestEnv::new();
+    env.write("img.bin", b"\x89PNG\0\0\0 SSN 536-22-8727");
+    let r = env.run(&["scan", "--format", "json", "."]);
+    assert_eq!(r.code, 0);
+    let doc = r.json();
+    assert_eq!(doc["summary"]["files_skipped"], 1);
+    assert_eq!(doc["summary"]["skipped"][0]["reason"], "binary");
+    assert!(r.stderr.contains("skipped img.bin: binary"), "{}", r.stderr);
+}
+
+#[test]
+fn utf16_and_bom_and_invalid_utf8_are_scanned() {
+    let env = TestEnv::new();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in format!("SSN {SSN}").encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    env.write("le.txt", utf16);
+    env.write("bom.txt", format!("\u{feff}SSN {SSN}"));
+    let mut bad = b"caf\xE9 \xFF ".to_vec();
+    bad.extend(format!("SSN {SSN}").as_bytes());
+    env.write("latin1.txt", bad);
+    let r = env.run(&["scan", "--format", "json", "."]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc = r.json();
+    assert_eq!(doc["summary"]["findings"], 3, "{}", r.stdout);
+    let latin = doc["findings"].as_array().unwrap().iter().find(|f| f["path"] == "latin1.txt").unwrap();
+    assert_eq!(latin["start"], 11, "offsets are the file's bytes");
+}
+
+#[test]
+fn large_files_are_skipped_with_a_reason() {
+    let env = TestEnv::new();
+    env.write("big.txt", "x".repeat(5000));
+    let r = env.run(&["scan", "--max-file-size", "1K", "--format", "json", "."]);
+    assert_eq!(r.code, 0);
+    assert!(r.json()["summary"]["skipped"][0]["reason"].as_str().unwrap().starts_with("too large"));
+}
+
+#[test]
+fn unreadable_path_is_an_error_that_outranks_findings() {
+    let env = TestEnv::new();
+    env.write("a.txt", format!("SSN {SSN}"));
+    let r = env.run(&["scan", "a.txt", "missing.txt"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("missing.txt"), "{}", r.stderr);
+}
+
+#[test]
+fn ignore_files_and_explicit_paths() {
+    let env = TestEnv::new();
+    env.write(".phiscanignore", "secret/\n");
+    env.write("secret/a.txt", format!("SSN {SSN}"));
+    env.write("b.txt", "nothing here");
+    assert_eq!(env.run(&["scan", "."]).code, 0, "ignored folder must not be walked");
+    assert_eq!(env.run(&["scan", "secret/a.txt"]).code, 1, "explicit paths are scanned");
+    let forced = env.run(&["scan", "--force-exclude", "secret/a.txt"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert!(forced.stderr.contains("skipped secret/a.txt: ignored"), "{}", forced.stderr);
+    assert_eq!(env.run(&["scan", "--no-ignore", "."]).code, 1);
+    assert_eq!(env.run(&["scan", "--exclude", "secret/**", "--no-ignore", "."]).code, 0);
+}
+
+#[test]
+fn output_file_is_written_and_stdout_stays_empty() {
+    let env = TestEnv::new();
+    env.write("a.txt", format!("SSN {SSN}"));
+    let r = env.run(&["scan", "--format", "json", "-o", "report.json", "a.txt"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.is_empty());
+    let report = std::fs::read_to_string(env.path().join("report.json")).unwrap();
+    assert!(report.contains("***-**-8727") && !report.contains(SSN));
+}
+
+#[test]
+fn bad_flags_and_bad_rules_exit_two() {
+    let env = TestEnv::new();
+    assert_eq!(env.run(&["scan", "--format", "xml"]).code, 2);
+    env.write("bad.toml", "[[rule]]\nid = \"x\"\n");
+    let r = env.run(&["scan", "--rules", "bad.toml", "."]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("bad.toml"), "{}", r.stderr);
+    env.write("bad2.toml", "[[rule]]\nid='my-rule'\nname='n'\ncategory='nope'\nseverity='high'\nconfidence=0.5\npattern='x'\ndescription='d'\n");
+    let r = env.run(&["scan", "--rules", "bad2.toml", "."]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("my-rule") && r.stderr.contains("unknown category"), "{}", r.stderr);
+}
+
+#[test]
+fn user_rules_and_disable() {
+    let env = TestEnv::new();
+    env.write(
+        "rules/site.toml",
+        r#"[[rule]]
+id = "site-badge"
+name = "Staff badge"
+category = "other-id"
+severity = "high"
+confidence = 0.9
+pattern = '\bBDG-\d{6}\b'
+description = "A badge number."
+examples = ["badge BDG-448120"]
+"#,
+    );
+    env.write("a.txt", "badge BDG-448120");
+    let r = env.run(&["scan", "--rules", "rules", "--format", "json", "a.txt"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.json()["findings"][0]["rule"], "site-badge");
+    let r = env.run(&["scan", "--rules", "rules", "--disable", "site-badge", "a.txt"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(env.run(&["rules", "check", "rules/site.toml"]).code, 0);
+    assert_eq!(env.run(&["scan", "--disable", "no-such-rule", "a.txt"]).code, 2);
+}
+
+#[test]
+fn rules_list_and_explain() {
+    let env = TestEnv::new();
+    let list = env.run(&["rules", "list"]);
+    assert_eq!(list.code, 0);
+    assert!(list.stdout.contains("us-ssn"));
+    let explain = env.run(&["rules", "explain", "us-ssn"]);
+    assert!(explain.stdout.contains("Social Security") && explain.stdout.contains("validator: ssn"));
+    assert_eq!(env.run(&["rules", "explain", "nope"]).code, 2);
+}
