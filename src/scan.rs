@@ -112,7 +112,7 @@ impl Scanner {
         if !allowed.is_empty() {
             scored.retain(|s| !inside(&allowed, s.candidate.start, s.candidate.end));
         }
-        let links = score::link::link(&self.engine, text, &mut scored);
+        let links = score::link::link(&self.engine, text, &[], &mut scored);
         let rules = self.engine.rules();
         let mut lines = LineIndex::new(text);
         let findings: Vec<Finding> = scored

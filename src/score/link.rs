@@ -8,6 +8,18 @@ use super::Scored;
 use crate::engine::Engine;
 use crate::finding::{Category, Severity};
 
+/// A unit of text supplied by an extractor (a CSV row, a JSON object, a paragraph of a DOCX):
+/// findings inside one unit are linked, whatever its sentences.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unit {
+    /// Byte offset of the unit's start in the scanned text.
+    pub start: usize,
+    /// Byte offset one past its end.
+    pub end: usize,
+    /// What it is, for explanations (`row`, `object`, `paragraph`, …).
+    pub kind: &'static str,
+}
+
 /// One breach: the linked findings (indices into the scored list) and why.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Link {
@@ -72,16 +84,26 @@ pub fn sentences(text: &[u8], range: (usize, usize)) -> Vec<(usize, usize)> {
     out
 }
 
-/// Links identifiers and health facts that share a unit, raising both to `high`.
-pub fn link(engine: &Engine, text: &[u8], scored: &mut [Scored]) -> Vec<Link> {
+/// Links identifiers and health facts that share a unit, raising both to `high`. `units`, when
+/// not empty, are the extractor's units (sorted, non-overlapping); otherwise plain-text
+/// paragraphs and sentences are used.
+pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored]) -> Vec<Link> {
     let rules = engine.rules();
     let cat = |s: &Scored| rules[s.candidate.rule].category;
     let mut links = Vec::new();
     let mut i = 0;
-    for (ps, pe) in paragraphs(text) {
+    let spans: Vec<(usize, usize, &'static str)> = if units.is_empty() {
+        paragraphs(text).into_iter().map(|(s, e)| (s, e, "paragraph")).collect()
+    } else {
+        units.iter().map(|u| (u.start, u.end, u.kind)).collect()
+    };
+    for (ps, pe, kind) in spans {
         let begin = i;
         while i < scored.len() && scored[i].candidate.start < pe {
             i += 1;
+        }
+        if begin == i {
+            continue;
         }
         let members: Vec<usize> = (begin..i).filter(|&k| scored[k].candidate.start >= ps).collect();
         let ids: Vec<usize> = members.iter().copied().filter(|&k| cat(&scored[k]).identifies()).collect();
@@ -93,7 +115,7 @@ pub fn link(engine: &Engine, text: &[u8], scored: &mut [Scored]) -> Vec<Link> {
             let inside = |k: &usize| scored[*k].candidate.start >= ss && scored[*k].candidate.start < se;
             ids.iter().any(inside) && health.iter().any(inside)
         });
-        let unit = if same_sentence { "sentence" } else { "paragraph" };
+        let unit = if same_sentence && units.is_empty() { "sentence" } else { kind };
         let mut findings: Vec<usize> = ids.iter().chain(&health).copied().collect();
         findings.sort_unstable();
         for &k in &findings {
