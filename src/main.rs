@@ -20,6 +20,8 @@ fn main() -> ExitCode {
         eprintln!(
             "phiscan: internal error at {at}; please report it (the message is withheld: it may contain scanned data)"
         );
+        // An internal error is an error: exit 2, never a pass.
+        std::process::exit(2);
     }));
     let cli = match Cli::try_parse() {
         Ok(c) => c,

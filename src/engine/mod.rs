@@ -5,10 +5,14 @@
 //! keeps its own regex for the rare anchored re-search (its `value` group, or a fallback when the
 //! winning rule's validator rejects the match and another rule may claim the same start).
 //! Keyword rules share one Aho-Corasick automaton. Detectors for names, places and health terms
-//! (see [`lexicon`]) run over the same text. The engine knows nothing of context, severity
+//! (see [`detectors`]) run over the same text. The engine knows nothing of context, severity
 //! adjustments or breaches: that is `score`'s job. It returns [`Candidate`]s in text order.
 
+pub mod detectors;
+pub mod health;
 pub mod lexicon;
+pub mod names;
+pub mod places;
 
 use crate::error::{Error, Result};
 use crate::rules::{Matcher, Rule};
@@ -28,7 +32,7 @@ pub struct Candidate {
     pub end: usize,
     /// Confidence before context.
     pub confidence: f32,
-    /// Detector-specific evidence flags (see [`lexicon`]); 0 for regex and keyword matches.
+    /// Detector-specific evidence flags (see [`names`]); 0 for regex and keyword matches.
     pub evidence: u32,
 }
 
@@ -70,7 +74,7 @@ pub struct Engine {
     keywords: Option<AhoCorasick>,
     /// For each keyword pattern id: the rule index.
     keyword_rule: Vec<usize>,
-    lexicon: lexicon::Detectors,
+    lexicon: detectors::Detectors,
 }
 
 impl Engine {
@@ -127,7 +131,7 @@ impl Engine {
                     .map_err(|e| Error::Rule { origin: "engine".into(), id: None, message: e.to_string() })?,
             )
         };
-        let lexicon = lexicon::Detectors::new(&rules);
+        let lexicon = detectors::Detectors::new(&rules);
         Ok(Engine { rules, multi, patterns, keywords, keyword_rule, lexicon })
     }
 
@@ -137,7 +141,7 @@ impl Engine {
     }
 
     /// Returns the dictionary detectors (names, places, health terms).
-    pub fn lexicon(&self) -> &lexicon::Detectors {
+    pub fn lexicon(&self) -> &detectors::Detectors {
         &self.lexicon
     }
 

@@ -13,8 +13,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("dates.toml", include_str!("../../rules/dates.toml")),
     ("financial.toml", include_str!("../../rules/financial.toml")),
     ("government.toml", include_str!("../../rules/government.toml")),
+    ("health.toml", include_str!("../../rules/health.toml")),
     ("location.toml", include_str!("../../rules/location.toml")),
     ("medical-ids.toml", include_str!("../../rules/medical-ids.toml")),
+    ("people-places.toml", include_str!("../../rules/people-places.toml")),
     ("vehicles-devices.toml", include_str!("../../rules/vehicles-devices.toml")),
 ];
 

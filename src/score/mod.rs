@@ -91,8 +91,33 @@ pub fn score(engine: &Engine, text: &[u8], candidates: Vec<Candidate>, min_confi
     scored
 }
 
-/// Keeps, among overlapping candidates, the most confident; the result is sorted by start.
+/// Keeps, among overlapping candidates, the most confident, except that a confident candidate
+/// that contains another (an address around a street named after a person) stands for both;
+/// the result is sorted by start.
 fn resolve_overlaps(scored: &mut Vec<Scored>) {
+    const CONTAINER: f32 = 0.6;
+    scored.sort_by_key(|s| (s.candidate.start, std::cmp::Reverse(s.candidate.end)));
+    let mut dominated = vec![false; scored.len()];
+    for i in 0..scored.len() {
+        let outer = scored[i].candidate;
+        if scored[i].confidence < CONTAINER || dominated[i] {
+            continue;
+        }
+        for j in i + 1..scored.len() {
+            let inner = scored[j].candidate;
+            if inner.start >= outer.end {
+                break;
+            }
+            if inner.end <= outer.end && (inner.end - inner.start) < (outer.end - outer.start) {
+                dominated[j] = true;
+            }
+        }
+    }
+    let mut k = 0;
+    scored.retain(|_| {
+        k += 1;
+        !dominated[k - 1]
+    });
     let mut order: Vec<usize> = (0..scored.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&scored[a], &scored[b]);

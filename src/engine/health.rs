@@ -1,0 +1,300 @@
+//! Health facts: diagnoses, medications and procedures.
+//!
+//! Three sources of evidence, from most to least certain. Dictionary phrases (ICD-10-CM terms,
+//! FDA drug names, a curated list of procedures and care events), longest match first; terms of
+//! three letters or fewer (MS, MI, ALS) count only when written in capitals. A disease head noun
+//! (disease, syndrome, deficiency, tumour) with the words that modify it ("Duchenne muscular
+//! dystrophy", "Wilson disease"). Medical word endings (-itis, -oma, -osis, -emia, -pathy),
+//! minus the everyday words that share them (diploma, diagnosis, empathy). Abbreviations a text
+//! defines for a disease ("adenomatous polyposis coli (APC)") are learned and found again.
+
+use super::detectors::{Chunk, DetectorRules};
+use super::lexicon::{self, Shape, DIAGNOSIS, DISEASE_HEAD, FIRST, FUNCTION, MEDICATION, NOT_NAME, PROCEDURE, SURNAME};
+use super::Candidate;
+
+const SUFFIXES: &[&str] = &[
+    "itis",
+    "itides",
+    "osis",
+    "oses",
+    "aemia",
+    "emia",
+    "emias",
+    "oma",
+    "omas",
+    "omata",
+    "pathy",
+    "pathies",
+    "plasia",
+    "plasias",
+    "trophy",
+    "trophies",
+    "algia",
+    "penia",
+    "uria",
+    "ectasia",
+    "megaly",
+    "rrhea",
+    "rrhoea",
+    "plegia",
+    "paresis",
+    "lepsy",
+    "philia",
+    "sclerosis",
+    "ischemia",
+    "ischaemia",
+    "cytosis",
+    "cele",
+    "oedema",
+    "edema",
+];
+
+/// Everyday or non-disease words that end like diseases.
+const NOT_DISEASE: &[&str] = &[
+    "diploma",
+    "diplomas",
+    "aroma",
+    "aromas",
+    "coma",
+    "comas",
+    "soma",
+    "stoma",
+    "chroma",
+    "oklahoma",
+    "tacoma",
+    "sonoma",
+    "paloma",
+    "stroma",
+    "idioma",
+    "axioma",
+    "diagnosis",
+    "prognosis",
+    "symbiosis",
+    "osmosis",
+    "mitosis",
+    "meiosis",
+    "apoptosis",
+    "metamorphosis",
+    "hypnosis",
+    "empathy",
+    "sympathy",
+    "apathy",
+    "telepathy",
+    "homeopathy",
+    "osteopathy",
+    "naturopathy",
+    "academia",
+    "bohemia",
+    "nostalgia",
+    "curia",
+    "doses",
+    "roses",
+    "poses",
+    "hoses",
+    "noses",
+    "closes",
+    "loses",
+    "chooses",
+    "proboses",
+    "diagnoses",
+    "prognoses",
+    "genoma",
+    "trophy",
+    "trophies",
+    "atrophy",
+    "emphasis",
+    "synthesis",
+    "analysis",
+    "thesis",
+    "basis",
+    "oasis",
+    "crisis",
+    "genesis",
+    "philia",
+    "paraphilia",
+    "uremia",
+    "ameloblastoma",
+    "sclerosis",
+    "celebrity",
+    "fibromas",
+    "cele",
+    "edema",
+    "oedema",
+    "nephropathy",
+    "enuria",
+    "penuria",
+    "lymphoma",
+    "glaucoma",
+    "melanoma",
+    "sarcoma",
+    "carcinoma",
+    "hematoma",
+];
+
+/// Appends health-fact candidates of `chunk` to `out`.
+pub fn find(chunk: &Chunk, rules: &DetectorRules, out: &mut Vec<Candidate>, scratch: &mut Vec<u8>) {
+    if rules.diagnosis.is_none() && rules.medication.is_none() && rules.procedure.is_none() {
+        return;
+    }
+    let toks = chunk.tokens;
+    let mut learned: Vec<Vec<u8>> = Vec::new();
+    let want = DIAGNOSIS | MEDICATION | PROCEDURE;
+    let mut covered_until = 0; // tokens before this index are inside an emitted term
+    let mut i = 0;
+    while i < toks.len() {
+        let t = toks[i];
+        if let Some((end, flags)) = lexicon::longest_phrase(chunk.lex, chunk.text, toks, i, want, scratch) {
+            if let Some((rule, conf)) = pick(chunk, rules, i, end, flags) {
+                // Extend a diagnosis over a head noun right after it ("breast cancer" + "syndrome").
+                let mut last = end;
+                if flags & DIAGNOSIS != 0 {
+                    while last + 1 < toks.len()
+                        && chunk.gap_after(last) == b" "
+                        && toks[last + 1].flags & DISEASE_HEAD != 0
+                    {
+                        last += 1;
+                    }
+                }
+                // Modifiers before a diagnosis ("Duchenne" in "Duchenne muscular dystrophy").
+                let first = if flags & DIAGNOSIS != 0 { modifiers_before(chunk, i, covered_until) } else { i };
+                out.push(Candidate {
+                    rule,
+                    start: toks[first].start,
+                    end: toks[last].end,
+                    confidence: conf,
+                    evidence: 0,
+                });
+                if Some(rule) == rules.diagnosis {
+                    learn_abbreviation(chunk, last, &mut learned);
+                }
+                covered_until = last + 1;
+                i = last + 1;
+                continue;
+            }
+        }
+        if let Some(rule) = rules.diagnosis {
+            if t.flags & DISEASE_HEAD != 0 && t.shape != Shape::Upper {
+                let first = modifiers_before(chunk, i, covered_until);
+                if first < i {
+                    out.push(Candidate { rule, start: toks[first].start, end: t.end, confidence: 0.65, evidence: 0 });
+                    learn_abbreviation(chunk, i, &mut learned);
+                    covered_until = i + 1;
+                }
+            } else if disease_suffix(chunk, i) {
+                let mut last = i;
+                while last + 1 < toks.len() && chunk.gap_after(last) == b" " && toks[last + 1].flags & DISEASE_HEAD != 0
+                {
+                    last += 1;
+                }
+                out.push(Candidate { rule, start: t.start, end: toks[last].end, confidence: 0.6, evidence: 0 });
+                learn_abbreviation(chunk, last, &mut learned);
+                covered_until = last + 1;
+                i = last + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if let (Some(rule), false) = (rules.diagnosis, learned.is_empty()) {
+        for (k, t) in toks.iter().enumerate() {
+            if learned.iter().any(|a| a.as_slice() == chunk.word(k)) {
+                out.push(Candidate { rule, start: t.start, end: t.end, confidence: 0.7, evidence: 0 });
+            }
+        }
+    }
+}
+
+/// Chooses the rule and confidence for a dictionary phrase `i..=end`, or `None` to skip it.
+fn pick(chunk: &Chunk, rules: &DetectorRules, i: usize, end: usize, flags: u32) -> Option<(usize, f32)> {
+    let toks = chunk.tokens;
+    let word = chunk.word(i);
+    let single = i == end;
+    // Short terms (MS, MI, ALS, HIV) only in capitals; "ms" and "mi" are ordinary text.
+    if single && word.len() <= 3 && toks[i].shape != Shape::Upper {
+        return None;
+    }
+    // A capitalised single word that is also a name, mid-sentence, is more likely a person.
+    if single
+        && toks[i].flags & (FIRST | SURNAME) != 0
+        && toks[i].shape == Shape::Capitalized
+        && !chunk.sentence_start(i)
+    {
+        return None;
+    }
+    if single && toks[i].flags & NOT_NAME != 0 && toks[i].flags & FUNCTION != 0 {
+        return None;
+    }
+    let multi = if single { 0.0 } else { 0.1 };
+    if flags & DIAGNOSIS != 0 {
+        rules.diagnosis.map(|r| (r, 0.75 + multi))
+    } else if flags & MEDICATION != 0 {
+        rules.medication.map(|r| (r, 0.75 + multi))
+    } else if flags & PROCEDURE != 0 {
+        rules.procedure.map(|r| (r, 0.65 + multi))
+    } else {
+        None
+    }
+}
+
+/// Returns the first of up to three modifier words right before token `i` (not function words,
+/// not inside an earlier term), or `i` when there are none.
+fn modifiers_before(chunk: &Chunk, i: usize, floor: usize) -> usize {
+    let toks = chunk.tokens;
+    let mut first = i;
+    while first > floor && i - first < 3 {
+        let p = first - 1;
+        let gap = chunk.gap_before(first);
+        if !(gap == b" " || gap == b"-") {
+            break;
+        }
+        let t = toks[p];
+        let w = chunk.word(p);
+        if t.flags & (FUNCTION | NOT_NAME) != 0
+            || !w.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'\'')
+        {
+            break;
+        }
+        if t.shape == Shape::Other && !w.iter().any(u8::is_ascii_alphabetic) {
+            break;
+        }
+        first = p;
+    }
+    first
+}
+
+/// Whether token `i` ends like a disease name and is not an everyday word that does too.
+fn disease_suffix(chunk: &Chunk, i: usize) -> bool {
+    let t = chunk.tokens[i];
+    if !matches!(t.shape, Shape::Lower | Shape::Capitalized)
+        || t.flags & (FIRST | SURNAME) != 0 && t.shape == Shape::Capitalized
+    {
+        return false;
+    }
+    let w = chunk.word(i);
+    if w.len() < 6 || !w.is_ascii() {
+        return false;
+    }
+    let lower: Vec<u8> = w.iter().map(u8::to_ascii_lowercase).collect();
+    let Ok(s) = std::str::from_utf8(&lower) else { return false };
+    SUFFIXES.iter().any(|suf| s.ends_with(suf)) && !NOT_DISEASE.contains(&s)
+}
+
+/// Learns "term (ABBR)" after a diagnosis ending at token `last`.
+fn learn_abbreviation(chunk: &Chunk, last: usize, learned: &mut Vec<Vec<u8>>) {
+    let toks = chunk.tokens;
+    if last + 1 >= toks.len() || chunk.gap_after(last) != b" (" {
+        return;
+    }
+    let k = last + 1;
+    let w = chunk.word(k);
+    let closes = chunk.gap_after(k).starts_with(b")");
+    let upper = w.iter().filter(|b| b.is_ascii_uppercase()).count();
+    if closes
+        && (2..=8).contains(&w.len())
+        && upper >= 2
+        && w.iter().all(u8::is_ascii_alphanumeric)
+        && !learned.iter().any(|a| a == w)
+    {
+        learned.push(w.to_vec());
+    }
+}

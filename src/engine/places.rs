@@ -1,0 +1,127 @@
+//! Places smaller than a state: US cities, towns and counties, and towns no list knows.
+//!
+//! A dictionary place counts by itself only when it is not also a word or a person's name
+//! ("Elk City" yes; "Mobile", "Austin" need evidence). Evidence is a preposition before it
+//! ("from Wexbury"), or a state after it ("Wexbury, OH"). A capitalised word no list knows is a
+//! place when it sits between such cues ("from Quillton,"), which is how made-up and small towns
+//! are found.
+
+use super::detectors::Chunk;
+use super::lexicon::{
+    self, Shape, AMBIGUOUS_PLACE, DIAGNOSIS, FIRST, MEDICATION, NOT_NAME, ORG, PLACE, PLACE_PREP, PROCEDURE, STAFF,
+    STATE, SURNAME,
+};
+use super::Candidate;
+
+/// Appends place candidates of `chunk` to `out`.
+pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, scratch: &mut Vec<u8>) {
+    let toks = chunk.tokens;
+    let mut i = 0;
+    while i < toks.len() {
+        if !chunk.capitalized(i) {
+            i += 1;
+            continue;
+        }
+        // A known place: the longest phrase whose words are all capitalised.
+        if let Some((end, flags)) = lexicon::longest_phrase(chunk.lex, chunk.text, toks, i, PLACE, scratch) {
+            if (i..=end).all(|k| chunk.capitalized(k)) {
+                let mut conf: f32 = if flags & AMBIGUOUS_PLACE != 0 { 0.2 } else { 0.5 };
+                if end == i && toks[i].flags & (FIRST | SURNAME) != 0 {
+                    conf = 0.3;
+                }
+                if end == i && toks[i].flags & (ORG | STATE | NOT_NAME) != 0 {
+                    conf = 0.1;
+                }
+                conf += evidence(chunk, i, end);
+                if followed_by_org(chunk, end) {
+                    conf = 0.0;
+                }
+                if conf > 0.0 {
+                    out.push(Candidate {
+                        rule,
+                        start: toks[i].start,
+                        end: toks[end].end,
+                        confidence: conf.min(0.95),
+                        evidence: 0,
+                    });
+                }
+                i = end + 1;
+                continue;
+            }
+        }
+        // An unknown town before a state: "Wexbury, OH".
+        if unknown_word(chunk, i) && state_after(chunk, i) {
+            out.push(Candidate { rule, start: toks[i].start, end: toks[i].end, confidence: 0.8, evidence: 0 });
+            i += 1;
+            continue;
+        }
+        // An unknown town between cues: "from Quillton,", "in Wexbury, OH".
+        if i > 0 && toks[i - 1].flags & PLACE_PREP != 0 && chunk.gap_before(i) == b" " && unknown_word(chunk, i) {
+            let mut end = i;
+            while end + 1 < toks.len() && end - i < 2 && chunk.gap_after(end) == b" " && unknown_word(chunk, end + 1) {
+                end += 1;
+            }
+            let state = state_after(chunk, end);
+            let after = chunk.gap_after(end);
+            let clause_end = end + 1 == toks.len()
+                || after.first().is_some_and(|b| matches!(b, b',' | b'.' | b'!' | b'?' | b';' | b'\n'));
+            let prep = lower(chunk, i - 1);
+            let conf: f32 = if state {
+                0.85
+            } else if clause_end && matches!(prep.as_slice(), b"from" | b"near" | b"outside") {
+                0.6
+            } else {
+                0.0
+            };
+            if conf > 0.0 && !followed_by_org(chunk, end) {
+                out.push(Candidate { rule, start: toks[i].start, end: toks[end].end, confidence: conf, evidence: 0 });
+                i = end + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+fn lower(chunk: &Chunk, i: usize) -> Vec<u8> {
+    let mut v = Vec::new();
+    lexicon::lower_into(chunk.word(i), &mut v);
+    v
+}
+
+/// Whether token `i` is a capitalised word that no list claims (a candidate town name).
+fn unknown_word(chunk: &Chunk, i: usize) -> bool {
+    let t = chunk.tokens[i];
+    t.shape == Shape::Capitalized
+        && t.flags & (FIRST | SURNAME | NOT_NAME | ORG | STATE | DIAGNOSIS | MEDICATION | PROCEDURE) == 0
+        && chunk.word(i).len() >= 3
+}
+
+/// Whether a US state (name or capitalised postal code) follows token `end` after a comma.
+fn state_after(chunk: &Chunk, end: usize) -> bool {
+    let toks = chunk.tokens;
+    end + 1 < toks.len()
+        && chunk.gap_after(end) == b", "
+        && toks[end + 1].flags & STATE != 0
+        && toks[end + 1].flags & STAFF == 0
+        && matches!(toks[end + 1].shape, Shape::Upper | Shape::Capitalized)
+}
+
+/// Whether the place is the start of an organisation's name ("Elk City Hospital").
+fn followed_by_org(chunk: &Chunk, end: usize) -> bool {
+    let toks = chunk.tokens;
+    end + 1 < toks.len() && chunk.gap_after(end) == b" " && toks[end + 1].flags & ORG != 0 && chunk.capitalized(end + 1)
+}
+
+/// Returns the confidence a place gains from its neighbours.
+fn evidence(chunk: &Chunk, s: usize, e: usize) -> f32 {
+    let toks = chunk.tokens;
+    let mut boost: f32 = 0.0;
+    if s > 0 && toks[s - 1].flags & PLACE_PREP != 0 && chunk.gap_before(s) == b" " {
+        boost += 0.3;
+    }
+    if state_after(chunk, e) {
+        boost += 0.4;
+    }
+    boost
+}
