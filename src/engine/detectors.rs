@@ -65,6 +65,13 @@ impl Chunk<'_> {
             return true;
         }
         let gap = self.gap_before(i);
+        // The period of a title or an initial ("Dr. Grace", "J. Smith") does not end a sentence.
+        let prev = self.tokens[i - 1];
+        let abbreviation = gap == b". "
+            && (prev.flags & (super::lexicon::TITLE | super::lexicon::STAFF) != 0 || prev.shape == Shape::Initial);
+        if abbreviation {
+            return false;
+        }
         gap.iter()
             .any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b':' | b'"' | b'(' | b'[' | b'*' | b'#' | b'>' | b'|'))
             || gap.starts_with(b"\xE2\x80\x9C")

@@ -139,6 +139,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, out: &mut Vec<Candidate>, scra
     let toks = chunk.tokens;
     let mut learned: Vec<Vec<u8>> = Vec::new();
     let want = DIAGNOSIS | MEDICATION | PROCEDURE;
+    let first_out = out.len();
     let mut covered_until = 0; // tokens before this index are inside an emitted term
     let mut i = 0;
     while i < toks.len() {
@@ -195,12 +196,71 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, out: &mut Vec<Candidate>, scra
         }
         i += 1;
     }
+    if let Some(rule) = rules.diagnosis {
+        let found: Vec<(usize, usize)> = out[first_out..].iter().map(|c| (c.start, c.end)).collect();
+        cued(chunk, rule, &found, out);
+    }
     if let (Some(rule), false) = (rules.diagnosis, learned.is_empty()) {
         for (k, t) in toks.iter().enumerate() {
             if learned.iter().any(|a| a.as_slice() == chunk.word(k)) {
                 out.push(Candidate { rule, start: t.start, end: t.end, confidence: 0.7, evidence: 0 });
             }
         }
+    }
+}
+
+/// Phrases after which the next words name what a person has ("tested positive for C. diff").
+const CUES: &[&[&[u8]]] = &[
+    &[b"positive", b"for"],
+    &[b"diagnosed", b"with"],
+    &[b"suffering", b"from"],
+    &[b"suffers", b"from"],
+    &[b"recovering", b"from"],
+    &[b"treated", b"for"],
+    &[b"treatment", b"for"],
+    &[b"died", b"of"],
+    &[b"died", b"from"],
+    &[b"away", b"from"],
+    &[b"battling"],
+    &[b"battle", b"with"],
+    &[b"survivor", b"of"],
+    &[b"hospitalized", b"for"],
+    &[b"hospitalised", b"for"],
+    &[b"admitted", b"for"],
+    &[b"admitted", b"with"],
+];
+
+/// Finds diagnoses named right after a cue phrase, when no dictionary term was found there.
+fn cued(chunk: &Chunk, rule: usize, found: &[(usize, usize)], out: &mut Vec<Candidate>) {
+    let toks = chunk.tokens;
+    let lower = |k: usize| chunk.word(k).to_ascii_lowercase();
+    for i in 1..toks.len() {
+        let hit = CUES.iter().any(|cue| {
+            cue.len() <= i
+                && cue.iter().enumerate().all(|(n, w)| {
+                    let k = i - cue.len() + n;
+                    lower(k) == *w && (n + 1 == cue.len() || chunk.gap_after(k) == b" ")
+                })
+                && chunk.gap_before(i) == b" "
+        });
+        if !hit || found.iter().any(|&(s, e)| s < toks[i].end && toks[i].start < e) {
+            continue;
+        }
+        let mut last = i;
+        while last + 1 < toks.len() && last - i < 2 {
+            let gap = chunk.gap_after(last);
+            let next = toks[last + 1];
+            let joins = gap == b" " || gap == b"-" || (gap == b". " && chunk.word(last).len() == 1);
+            if !joins || next.flags & (FUNCTION | NOT_NAME) != 0 || next.shape == Shape::Other {
+                break;
+            }
+            last += 1;
+        }
+        let t = toks[i];
+        if t.flags & (FUNCTION | NOT_NAME) != 0 || t.shape == Shape::Other {
+            continue;
+        }
+        out.push(Candidate { rule, start: t.start, end: toks[last].end, confidence: 0.6, evidence: 0 });
     }
 }
 
@@ -225,6 +285,10 @@ fn pick(chunk: &Chunk, rules: &DetectorRules, i: usize, end: usize, flags: u32) 
         return None;
     }
     let multi = if single { 0.0 } else { 0.1 };
+    // ICD-10-CM names drugs in its poisoning codes; a lone drug name is a medication.
+    if single && flags & MEDICATION != 0 && flags & DIAGNOSIS != 0 {
+        return rules.medication.map(|r| (r, 0.75));
+    }
     if flags & DIAGNOSIS != 0 {
         rules.diagnosis.map(|r| (r, 0.75 + multi))
     } else if flags & MEDICATION != 0 {

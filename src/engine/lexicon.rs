@@ -420,7 +420,9 @@ pub fn longest_phrase(
     while j + 1 < tokens.len() && j - i < 8 {
         let next = tokens[j + 1];
         let gap = &text[tokens[j].end..next.start];
-        if gap.is_empty() || gap.len() > 2 || !gap.iter().all(|b| *b == b' ' || *b == b'\t') {
+        // Words join across spaces, and across an initial's period ("C. diff").
+        let initial = tokens[j].end - tokens[j].start == 1 && gap == b". ";
+        if !initial && (gap.is_empty() || gap.len() > 2 || !gap.iter().all(|b| *b == b' ' || *b == b'\t')) {
             break;
         }
         scratch.push(b' ');

@@ -158,6 +158,10 @@ fn nameish(chunk: &Chunk, i: usize) -> bool {
     if t.flags & (ORG | TITLE) != 0 && !is_name(t.flags) || t.flags & NOT_NAME != 0 {
         return false;
     }
+    // Titles, credentials and greetings frame names; they are not part of them.
+    if t.flags & (STAFF | TITLE | ROLE) != 0 && !strong(t.flags) {
+        return false;
+    }
     match t.shape {
         Shape::Capitalized => true,
         Shape::Upper => chunk.all_caps || is_name(t.flags) && t.end - t.start > 3,

@@ -223,6 +223,8 @@ pub fn date(s: &str) -> bool {
         (None, [a, b, c]) if num_lens[0] == 4 => (*b, *c, *a, 4),
         (None, [a, b, c]) if *a > 12 => (*b, *a, *c, num_lens[2]), // D/M/Y
         (None, [a, b, c]) => (*a, *b, *c, num_lens[2]),
+        // "4/22": month and day, no year (leap years allowed).
+        (None, [a, b]) if num_lens[0] <= 2 && num_lens[1] <= 2 => (*a, *b, 2000, 4),
         _ => return false,
     };
     if !(1..=12).contains(&month) || !year_ok(year, ylen) {
@@ -343,6 +345,8 @@ mod tests {
         assert!(date("Jan 31"));
         assert!(!date("Feb 30, 2020"));
         assert!(!date("1.2.3"));
+        assert!(date("4/22"));
+        assert!(!date("24/7"));
         assert!(age_over_89("92-year-old"));
         assert!(!age_over_89("89 years"));
         assert!(ipv4("192.0.2.17"));

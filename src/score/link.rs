@@ -1,10 +1,12 @@
 //! Breach linking: an identifier and a health fact in one unit of text.
 //!
-//! A unit is the smallest span a reader takes as one statement about one person: a sentence,
-//! a list item or line, a paragraph. An identifier that points at a person and a health fact in
-//! the same unit make a likely breach: both findings become `high`.
+//! A unit is the smallest span a reader takes as one statement about one person: a sentence (or
+//! a later sentence that refers back with "she" or "his"), a CSV row, a JSON object. An
+//! identifier that points at a person and a health fact in the same unit make a likely breach:
+//! both findings become `high`.
 
 use super::Scored;
+use crate::engine::names::EVIDENCE_STAFF;
 use crate::engine::Engine;
 use crate::finding::{Category, Severity};
 
@@ -84,62 +86,98 @@ pub fn sentences(text: &[u8], range: (usize, usize)) -> Vec<(usize, usize)> {
     out
 }
 
+/// Whether a scored finding identifies a person by itself, so that a health fact next to it is
+/// a disclosure about that person. Names count unless they are staff (a clinician in a bio);
+/// record numbers always; dates only when they are dates of birth (severity high). Contact
+/// details, places and ages are left out: an organisation's hotline next to "depression" or a
+/// town next to "flu season" discloses nothing about anyone.
+fn identifies(engine: &Engine, s: &Scored) -> bool {
+    let rule = &engine.rules()[s.candidate.rule];
+    match rule.category {
+        Category::Name => s.candidate.evidence & EVIDENCE_STAFF == 0,
+        Category::Mrn
+        | Category::Ssn
+        | Category::HealthPlan
+        | Category::Account
+        | Category::License
+        | Category::Vehicle
+        | Category::Device
+        | Category::OtherId => true,
+        Category::Date => s.severity == Severity::High,
+        Category::Age => rule.id == "age-over-89",
+        _ => false,
+    }
+}
+
+/// Words that carry a person from one sentence to the next: third person ("Hope Lee came home
+/// today. She finished chemo in May.") and second person in a reply that named its addressee
+/// ("Hi Gus, we're sorry. Our records show your surgery ...").
+const PRONOUNS: &[&[u8]] =
+    &[b"she", b"he", b"her", b"his", b"him", b"hers", b"herself", b"himself", b"you", b"your", b"yours", b"yourself"];
+
+fn has_pronoun(text: &[u8], (s, e): (usize, usize)) -> bool {
+    text[s..e].split(|b| !b.is_ascii_alphabetic()).any(|w| PRONOUNS.iter().any(|p| w.eq_ignore_ascii_case(p)))
+}
+
 /// Links identifiers and health facts that share a unit, raising both to `high`. `units`, when
-/// not empty, are the extractor's units (sorted, non-overlapping); otherwise plain-text
-/// paragraphs and sentences are used.
+/// not empty, are the extractor's units (rows, objects: everything in one is about one record);
+/// otherwise a link needs one sentence, or a later sentence of the same paragraph that refers
+/// back with a pronoun.
 pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored]) -> Vec<Link> {
     let rules = engine.rules();
-    let cat = |s: &Scored| rules[s.candidate.rule].category;
+    let is_id: Vec<bool> = scored.iter().map(|s| identifies(engine, s)).collect();
+    let is_health: Vec<bool> = scored.iter().map(|s| rules[s.candidate.rule].category.is_health()).collect();
     let mut links = Vec::new();
-    let mut i = 0;
-    let spans: Vec<(usize, usize, &'static str)> = if units.is_empty() {
-        paragraphs(text).into_iter().map(|(s, e)| (s, e, "paragraph")).collect()
-    } else {
-        units.iter().map(|u| (u.start, u.end, u.kind)).collect()
-    };
-    for (ps, pe, kind) in spans {
-        let begin = i;
-        while i < scored.len() && scored[i].candidate.start < pe {
-            i += 1;
-        }
-        if begin == i {
-            continue;
-        }
-        let members: Vec<usize> = (begin..i).filter(|&k| scored[k].candidate.start >= ps).collect();
-        let ids: Vec<usize> = members.iter().copied().filter(|&k| cat(&scored[k]).identifies()).collect();
-        let health: Vec<usize> = members.iter().copied().filter(|&k| cat(&scored[k]).is_health()).collect();
-        if ids.is_empty() || health.is_empty() {
-            continue;
-        }
-        let same_sentence = sentences(text, (ps, pe)).iter().any(|&(ss, se)| {
-            let inside = |k: &usize| scored[*k].candidate.start >= ss && scored[*k].candidate.start < se;
-            ids.iter().any(inside) && health.iter().any(inside)
-        });
-        let unit = if same_sentence && units.is_empty() { "sentence" } else { kind };
+    let starts: Vec<usize> = scored.iter().map(|s| s.candidate.start).collect();
+    let inside = |k: usize, (a, b): (usize, usize)| starts[k] >= a && starts[k] < b;
+    let mut push = |ids: Vec<usize>, health: Vec<usize>, unit: &'static str, scored: &mut [Scored]| {
         let mut findings: Vec<usize> = ids.iter().chain(&health).copied().collect();
         findings.sort_unstable();
+        findings.dedup();
         for &k in &findings {
             scored[k].severity = Severity::High;
         }
-        links.push(Link { unit, explanation: explain(&ids, &health, scored, &cat, unit), findings });
+        let cats = |ks: &[usize]| {
+            let mut v: Vec<&str> = ks.iter().map(|&k| rules[scored[k].candidate.rule].category.as_str()).collect();
+            v.sort_unstable();
+            v.dedup();
+            v.join(" + ")
+        };
+        let explanation = format!("{} + {} in one {}", cats(&ids), cats(&health), unit);
+        links.push(Link { unit, explanation, findings });
+    };
+    if !units.is_empty() {
+        for u in units {
+            let members: Vec<usize> = (0..scored.len()).filter(|&k| inside(k, (u.start, u.end))).collect();
+            let ids: Vec<usize> = members.iter().copied().filter(|&k| is_id[k]).collect();
+            let health: Vec<usize> = members.iter().copied().filter(|&k| is_health[k]).collect();
+            if !ids.is_empty() && !health.is_empty() {
+                push(ids, health, u.kind, scored);
+            }
+        }
+        return links;
+    }
+    for para in paragraphs(text) {
+        if !(0..scored.len()).any(|k| inside(k, para) && is_health[k]) {
+            continue;
+        }
+        let mut carried: Vec<usize> = Vec::new(); // identities of earlier sentences
+        for sent in sentences(text, para) {
+            let ids: Vec<usize> = (0..scored.len()).filter(|&k| is_id[k] && inside(k, sent)).collect();
+            let health: Vec<usize> = (0..scored.len()).filter(|&k| is_health[k] && inside(k, sent)).collect();
+            if !health.is_empty() {
+                if !ids.is_empty() {
+                    push(ids.clone(), health, "sentence", scored);
+                } else if !carried.is_empty() && has_pronoun(text, sent) {
+                    push(carried.clone(), health, "paragraph", scored);
+                }
+            }
+            if !ids.is_empty() {
+                carried = ids;
+            }
+        }
     }
     links
-}
-
-fn explain(
-    ids: &[usize],
-    health: &[usize],
-    scored: &[Scored],
-    cat: &dyn Fn(&Scored) -> Category,
-    unit: &str,
-) -> String {
-    let names = |ks: &[usize]| {
-        let mut v: Vec<&str> = ks.iter().map(|&k| cat(&scored[k]).as_str()).collect();
-        v.sort_unstable();
-        v.dedup();
-        v.join(" + ")
-    };
-    format!("{} + {} in one {}", names(ids), names(health), unit)
 }
 
 #[cfg(test)]
