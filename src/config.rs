@@ -169,7 +169,10 @@ pub enum Source {
 /// of thousands of files asks the filesystem once per folder.
 #[derive(Debug, Default)]
 pub struct Discovery {
+    /// By canonical folder.
     cache: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+    /// By folder as written, so files of one folder resolve it once.
+    written: std::collections::HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl Discovery {
@@ -180,8 +183,12 @@ impl Discovery {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let dir = std::fs::canonicalize(dir).ok()?;
-        self.lookup(&dir)
+        if let Some(hit) = self.written.get(dir) {
+            return hit.clone();
+        }
+        let found = std::fs::canonicalize(dir).ok().and_then(|abs| self.lookup(&abs));
+        self.written.insert(dir.to_path_buf(), found.clone());
+        found
     }
 
     fn lookup(&mut self, dir: &Path) -> Option<PathBuf> {
@@ -333,7 +340,11 @@ fn roster_rule(path: &Path) -> Result<Rule> {
 pub fn resolve_scan(args: &ScanArgs) -> Result<(Config, Vec<Rule>)> {
     let start = args.paths.iter().find(|p| p.as_os_str() != "-").cloned().unwrap_or_else(|| PathBuf::from("."));
     let file = load_file(args.rules.config.as_deref(), &start)?;
-    resolve_with(args, &file)
+    let (mut config, rules) = resolve_with(args, &file)?;
+    // One scanner walks everything here, so the file's excludes prune the walk (from the working
+    // folder, as before per-path configs); `run` instead applies them relative to the file.
+    config.walk.exclude.extend(config.config_exclude.iter().cloned());
+    Ok((config, rules))
 }
 
 /// Resolves `phiscan scan` flags and one loaded config file into a [`Config`] and its rules.
