@@ -23,6 +23,45 @@ pub enum Command {
     /// List, check or explain rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Write a commented starter `.phiscan.toml` and print how to install the hooks.
+    Init(InitArgs),
+    /// Record today's findings so that `scan --baseline` reports only new ones.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+}
+
+/// `phiscan init`
+#[derive(Debug, Args, Clone)]
+pub struct InitArgs {
+    /// The folder to write `.phiscan.toml` in.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Overwrite an existing `.phiscan.toml`.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `phiscan baseline …`
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan PATHs and write every finding's fingerprint to a new baseline file.
+    Create(BaselineArgs),
+    /// Rescan PATHs and refresh their entries in an existing baseline (other files' entries stay).
+    Update(BaselineArgs),
+}
+
+/// Flags of `phiscan baseline create|update`: the scan flags, and where the baseline goes.
+#[derive(Debug, Args, Clone)]
+pub struct BaselineArgs {
+    /// The baseline file (default `.phiscan-baseline.json`; `-o` works too).
+    #[arg(long = "baseline-file", value_name = "FILE", conflicts_with = "output")]
+    pub baseline_file: Option<PathBuf>,
+    /// Replace an existing baseline file (create only).
+    #[arg(long)]
+    pub force: bool,
+    /// What to scan, as for `phiscan scan` (report flags are ignored).
+    #[command(flatten)]
+    pub scan: ScanArgs,
 }
 
 /// `phiscan rules …`
@@ -71,6 +110,12 @@ pub enum Format {
     Json,
     /// One JSON finding per line, then a summary line.
     Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers (values always masked).
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`), shown as annotations on the diff.
+    Github,
+    /// JUnit XML: one test case per file, one failure per finding at or above `--fail-on`.
+    Junit,
 }
 
 /// When to colour text output.
@@ -140,6 +185,19 @@ pub struct ScanArgs {
     /// Report only findings at or above this confidence (0 to 1).
     #[arg(long, value_name = "X")]
     pub min_confidence: Option<f32>,
+    /// Scan the staged content (the index), not the working tree: what `git commit` would record.
+    #[arg(long, conflicts_with = "diff")]
+    pub staged: bool,
+    /// Scan files changed since the merge base of BASE and HEAD; report only findings on added or
+    /// changed lines (the whole file is still read for context).
+    #[arg(long, value_name = "BASE")]
+    pub diff: Option<String>,
+    /// Report only findings whose fingerprint is not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Ignore `phiscan:allow` comments (for audits).
+    #[arg(long)]
+    pub no_inline_allow: bool,
     /// Rule selection.
     #[command(flatten)]
     pub rules: RuleArgs,

@@ -2,9 +2,10 @@
 //!
 //! Resolution happens once, before any file is read, so the rest of the program sees a single
 //! immutable value and never re-reads a flag. Precedence: command-line flags, then the config
-//! file (`--config`, `PHISCAN_CONFIG`, or the nearest `.phiscan.toml` found walking up from the
-//! first scanned path), then built-in defaults. Unknown keys in the file are errors that name the
-//! key, so a misspelt `exlude` never silently scans what the user meant to leave out.
+//! file (`--config`, `PHISCAN_CONFIG`, or the nearest `.phiscan.toml` found walking up from each
+//! scanned file: nearest wins, see [`Discovery`]), then built-in defaults. Unknown keys in the
+//! file are errors that name the key, the file and the line, so a misspelt `exlude` never
+//! silently scans what the user meant to leave out.
 
 use crate::cli::{ColorChoice, Format, Level, RuleArgs, ScanArgs};
 use crate::error::{Error, Result};
@@ -18,6 +19,54 @@ use std::path::{Path, PathBuf};
 
 /// The config file's name.
 pub const CONFIG_FILE: &str = ".phiscan.toml";
+
+/// The commented starter config that `phiscan init` writes; every key it sets is valid.
+pub const STARTER: &str = r#"# phiscan configuration. It applies to files in this folder and below; a nearer
+# .phiscan.toml replaces it for its own folder (nearest wins). It extends the
+# built-in rules (`phiscan rules list`); unknown keys are errors.
+
+# Exit 1 when a finding is at or above this severity: "high", "medium" or "low".
+fail_on = "high"
+
+# Findings below this confidence (0 to 1) are not reported.
+min_confidence = 0.5
+
+# Globs (gitignore syntax, relative to this folder) that are never scanned, even
+# when a hook names them (the hooks pass --force-exclude).
+exclude = []
+
+# Terms that are not patient information here: your organisation's name, its
+# public phone numbers, your clinicians. Case-insensitive, whole words.
+allow = []
+
+# Rule ids to turn off.
+disable = []
+
+# A file of known patient names (one per line), always reported. The roster is
+# itself PHI: keep it outside the repository or in .gitignore.
+# patients = "../private/roster.txt"
+
+# Site-specific medical record number formats (regexes), reported as `mrn`.
+# mrn_formats = ['\bMH-\d{7}\b']
+
+# Use only the rules below, not the built-in ones (zero active rules is an error).
+# replace_defaults = false
+
+# Severity overrides by rule id.
+[severity]
+# us-zip-code = "medium"
+
+# Extra rules, same schema as phiscan's rules/*.toml:
+# [[rule]]
+# id = "site-badge"
+# name = "Staff badge number"
+# category = "other-id"
+# severity = "high"
+# confidence = 0.9
+# pattern = '\bBDG-\d{6}\b'
+# description = "A staff badge number: identifies an employee-patient."
+# examples = ["badge BDG-448120"]
+"#;
 
 /// Findings below this confidence are not reported unless the config says otherwise.
 pub const DEFAULT_MIN_CONFIDENCE: f32 = 0.5;
@@ -95,6 +144,62 @@ pub struct Config {
     pub allow: Vec<String>,
     /// The config file in force, if any.
     pub config_file: Option<PathBuf>,
+    /// The config file's `exclude` globs, relative to the file's folder.
+    pub config_exclude: Vec<String>,
+    /// Whether `phiscan:allow` comments suppress findings.
+    pub inline_allow: bool,
+    /// Where the files to scan come from.
+    pub source: Source,
+    /// Report only findings not in this baseline.
+    pub baseline: Option<PathBuf>,
+}
+
+/// Where the files to scan come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Files and folders on disk (`config.paths`).
+    Paths,
+    /// The git index (`--staged`), limited to `config.paths` when given.
+    Staged,
+    /// Files changed since the merge base of this revision and HEAD (`--diff BASE`).
+    Diff(String),
+}
+
+/// Finds the nearest `.phiscan.toml` for many files, remembering each folder's answer so a walk
+/// of thousands of files asks the filesystem once per folder.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// By canonical folder.
+    cache: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+    /// By folder as written, so files of one folder resolve it once.
+    written: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Discovery {
+    /// Returns the nearest config file for `file` (which need not exist: a staged file may be
+    /// gone from the working tree), looking in its folder and then upwards.
+    pub fn nearest(&mut self, file: &Path) -> Option<PathBuf> {
+        let dir = match file.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if let Some(hit) = self.written.get(dir) {
+            return hit.clone();
+        }
+        let found = std::fs::canonicalize(dir).ok().and_then(|abs| self.lookup(&abs));
+        self.written.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+
+    fn lookup(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(hit) = self.cache.get(dir) {
+            return hit.clone();
+        }
+        let f = dir.join(CONFIG_FILE);
+        let found = if f.is_file() { Some(f) } else { dir.parent().and_then(|p| self.lookup(p)) };
+        self.cache.insert(dir.to_path_buf(), found.clone());
+        found
+    }
 }
 
 /// Finds the nearest `.phiscan.toml` from `start` upwards.
@@ -121,8 +226,14 @@ pub fn load_file(explicit: Option<&Path>, start: &Path) -> Result<ConfigFile> {
         return Ok(ConfigFile::default());
     };
     let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-    let spec: ConfigFileSpec = toml::from_str(&text)
-        .map_err(|e| Error::Config { path: Some(path.clone()), message: e.message().to_string() })?;
+    let spec: ConfigFileSpec = toml::from_str(&text).map_err(|e| {
+        // toml names the unknown key (`unknown field `exlude``); add the line so it can be found.
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        let what = e.message().trim_end();
+        let what = if what.is_empty() { "invalid TOML" } else { what };
+        Error::Config { path: Some(path.clone()), message: format!("{at}{what}") }
+    })?;
     Ok(ConfigFile { path: Some(path), spec })
 }
 
@@ -223,16 +334,31 @@ fn roster_rule(path: &Path) -> Result<Rule> {
     Ok(rule)
 }
 
-/// Resolves `phiscan scan` flags and the config file into a [`Config`] and its rules.
+/// Resolves `phiscan scan` flags and the config file found from the first path into a [`Config`]
+/// and its rules (for library users scanning with one config; the binary resolves one config per
+/// distinct nearest file, see [`resolve_with`]).
 pub fn resolve_scan(args: &ScanArgs) -> Result<(Config, Vec<Rule>)> {
+    let start = args.paths.iter().find(|p| p.as_os_str() != "-").cloned().unwrap_or_else(|| PathBuf::from("."));
+    let file = load_file(args.rules.config.as_deref(), &start)?;
+    let (mut config, rules) = resolve_with(args, &file)?;
+    // One scanner walks everything here, so the file's excludes prune the walk (from the working
+    // folder, as before per-path configs); `run` instead applies them relative to the file.
+    config.walk.exclude.extend(config.config_exclude.iter().cloned());
+    Ok((config, rules))
+}
+
+/// Resolves `phiscan scan` flags and one loaded config file into a [`Config`] and its rules.
+pub fn resolve_with(args: &ScanArgs, file: &ConfigFile) -> Result<(Config, Vec<Rule>)> {
     let mut paths: Vec<PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
     let read_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
-    if paths.is_empty() && !read_stdin {
+    let git_mode = args.staged || args.diff.is_some();
+    if paths.is_empty() && !read_stdin && !git_mode {
         paths.push(PathBuf::from("."));
     }
-    let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    let file = load_file(args.rules.config.as_deref(), &start)?;
-    let rules = resolve_rules(&args.rules, &file)?;
+    if git_mode && read_stdin {
+        return Err(Error::config("`-` (stdin) cannot be combined with --staged or --diff"));
+    }
+    let rules = resolve_rules(&args.rules, file)?;
     let spec = &file.spec;
     let fail_on = match (args.fail_on, &spec.fail_on) {
         (Some(l), _) => level(l),
@@ -256,8 +382,12 @@ pub fn resolve_scan(args: &ScanArgs) -> Result<(Config, Vec<Rule>)> {
                 && std::io::stdout().is_terminal()
         }
     };
-    let mut exclude = args.exclude.clone();
-    exclude.extend(spec.exclude.iter().cloned());
+    let exclude = args.exclude.clone();
+    let source = match (&args.diff, args.staged) {
+        (Some(base), _) => Source::Diff(base.clone()),
+        (None, true) => Source::Staged,
+        (None, false) => Source::Paths,
+    };
     let config = Config {
         paths,
         read_stdin,
@@ -279,6 +409,10 @@ pub fn resolve_scan(args: &ScanArgs) -> Result<(Config, Vec<Rule>)> {
         min_confidence,
         allow: spec.allow.iter().map(|a| a.to_lowercase()).collect(),
         config_file: file.path.clone(),
+        config_exclude: spec.exclude.clone(),
+        inline_allow: !args.no_inline_allow,
+        source,
+        baseline: args.baseline.clone(),
     };
     Ok((config, rules))
 }

@@ -190,6 +190,9 @@ pub struct Finding {
     /// Where the value is in an extracted format (`row 41:mrn`, `$.entry[3]…`), when not plain text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// The keyed baseline fingerprint; present only when a baseline key is in use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
 }
 
 /// What a file (or a unit of it) amounts to.

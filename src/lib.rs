@@ -3,8 +3,9 @@
 //! The library is the whole engine; the `phiscan` binary only parses flags and maps the outcome to
 //! an exit code. Data flows one way, and module dependencies follow it:
 //!
-//! `cli → config → scan → input (walk, decode) → engine (regex + dictionaries) → score (context,
-//! overlaps, breach linking) → suppress (allow-lists) → report (text, json, jsonl)`,
+//! `cli → config → run → scan → input (walk, git, decode) → engine (regex + dictionaries) → score
+//! (context, overlaps, breach linking) → suppress (allow-lists, `phiscan:allow`, baselines) →
+//! report (text, json, jsonl, sarif, github, junit)`,
 //!
 //! with [`finding`] (categories, severities, masking) and [`error`] shared by all.
 //!
@@ -25,6 +26,7 @@ pub mod finding;
 pub mod input;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod scan;
 pub mod score;
 pub mod suppress;

@@ -4,13 +4,16 @@
 //! (errors outrank findings: a scan that could not read a file must not pass as clean).
 
 use clap::Parser;
-use phiscan::cli::{Cli, Command, RuleArgs, RulesCommand};
+use phiscan::cli::{BaselineArgs, BaselineCommand, Cli, Command, InitArgs, RuleArgs, RulesCommand};
 use phiscan::config::{self, ConfigFile};
-use phiscan::engine::Engine;
 use phiscan::report;
-use phiscan::scan::Scanner;
+use phiscan::run::{self, BaselineUse};
+use phiscan::scan::Outcome;
+use phiscan::suppress::baseline::{self, Baseline, Entry, Key};
 use phiscan::Error;
+use std::collections::HashSet;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -42,21 +45,141 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {
         Command::Scan(args) => {
-            let (config, rules) = config::resolve_scan(&args)?;
-            let scanner = Scanner::new(Engine::new(rules)?, &config);
-            let outcome = scanner.run(&config);
+            let known = match &args.baseline {
+                Some(file) => Some(load_baseline(file)?),
+                None => None,
+            };
+            let use_ = known.as_ref().map(|(key, set)| BaselineUse { key, known: Some(set) });
+            let (config, outcome) = run::scan(&args, use_)?;
             report::emit(&outcome, &config)?;
             let _ = report::summary(&outcome, &mut std::io::stderr().lock());
-            Ok(if !outcome.errors.is_empty() {
-                2
-            } else if outcome.max_severity().is_some_and(|s| s >= config.fail_on) {
-                1
-            } else {
-                0
-            })
+            Ok(exit_code(&outcome))
         }
         Command::Rules(cmd) => rules_command(cmd),
+        Command::Init(args) => init(&args),
+        Command::Baseline(BaselineCommand::Create(args)) => baseline_command(args, false),
+        Command::Baseline(BaselineCommand::Update(args)) => baseline_command(args, true),
     }
+}
+
+/// Errors outrank findings: a run that could not read a file must not pass as clean.
+fn exit_code(outcome: &Outcome) -> u8 {
+    if !outcome.errors.is_empty() {
+        2
+    } else if outcome.failed() {
+        1
+    } else {
+        0
+    }
+}
+
+fn load_baseline(file: &Path) -> Result<(Key, HashSet<String>), Error> {
+    let b = Baseline::read(file)?;
+    let key = Key::load(file)?.ok_or_else(|| Error::Config {
+        path: Some(file.to_path_buf()),
+        message: format!(
+            "this baseline needs its key (id {}): set {} or {}, or create {}",
+            b.key_id,
+            baseline::KEY_ENV,
+            baseline::KEY_FILE_ENV,
+            baseline::default_key_file().map_or_else(|| "a key file".into(), |p| p.display().to_string())
+        ),
+    })?;
+    b.check_key(&key, file)?;
+    Ok((key, b.findings.into_iter().map(|e| e.fingerprint).collect()))
+}
+
+fn baseline_command(args: BaselineArgs, update: bool) -> Result<u8, Error> {
+    let file = args
+        .baseline_file
+        .clone()
+        .or(args.scan.output.clone())
+        .unwrap_or_else(|| PathBuf::from(baseline::BASELINE_FILE));
+    let (key, old, created) = if update {
+        let old = Baseline::read(&file)?;
+        let key = Key::load(&file)?.ok_or_else(|| {
+            Error::config(format!("no baseline key: set {} (the key of {})", baseline::KEY_ENV, file.display()))
+        })?;
+        old.check_key(&key, &file)?;
+        (key, old.findings, None)
+    } else {
+        if file.exists() && !args.force {
+            return Err(Error::Config {
+                path: Some(file),
+                message: "already exists; use `phiscan baseline update`, or --force to start over".into(),
+            });
+        }
+        let (key, created) = Key::load_or_create(&file)?;
+        (key, Vec::new(), created)
+    };
+    if let Some(path) = &created {
+        eprintln!(
+            "phiscan: created a baseline key in {} (keep it secret; give CI the same key as {})",
+            path.display(),
+            baseline::KEY_ENV
+        );
+    }
+    let mut scan = args.scan.clone();
+    scan.baseline = None;
+    let (_, outcome) = run::scan(&scan, Some(BaselineUse { key: &key, known: None }))?;
+    let _ = report::summary(&outcome, &mut std::io::stderr().lock());
+    if !outcome.errors.is_empty() {
+        eprintln!("phiscan: baseline not written: fix the errors above first");
+        return Ok(2);
+    }
+    let scanned: HashSet<String> = outcome.files.iter().map(|f| key.relative(&f.path)).collect();
+    let root = key.root().to_path_buf();
+    let kept = old.into_iter().filter(|e| !scanned.contains(&e.path) && root.join(&e.path).is_file());
+    let new = outcome.findings().map(|f| Entry {
+        path: key.relative(&f.path),
+        rule: f.rule.clone(),
+        fingerprint: f.fingerprint.clone().unwrap_or_default(),
+    });
+    let b = Baseline::new(&key, kept.chain(new));
+    report::write_atomically(&file, b.render().as_bytes())?;
+    eprintln!(
+        "phiscan: wrote {} finding{} to {} (key {}); scan with --baseline {} to report only new ones",
+        b.findings.len(),
+        if b.findings.len() == 1 { "" } else { "s" },
+        file.display(),
+        key.id,
+        file.display()
+    );
+    Ok(0)
+}
+
+fn init(args: &InitArgs) -> Result<u8, Error> {
+    let path = args.dir.join(config::CONFIG_FILE);
+    let written = if args.force {
+        report::write_atomically(&path, config::STARTER.as_bytes())
+    } else {
+        report::write_new_atomically(&path, config::STARTER.as_bytes())
+    };
+    written.map_err(|e| match e {
+        Error::Output { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => Error::Config {
+            path: Some(path.clone()),
+            message: "already exists; left as it is (use --force to overwrite)".into(),
+        },
+        e => e,
+    })?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "wrote {}\n\n\
+         Run phiscan on every commit with the pre-commit framework (https://pre-commit.com):\n\
+         add to .pre-commit-config.yaml\n\n  \
+         repos:\n    \
+         - repo: <phiscan repository URL>\n      \
+           rev: <tag>\n      \
+           hooks:\n        \
+             - id: phiscan          # the files being committed\n\n\
+         then run `pre-commit install`. Without pre-commit, a plain git hook:\n\n  \
+         printf '#!/bin/sh\\nexec phiscan scan --staged\\n' > .git/hooks/pre-commit\n  \
+         chmod +x .git/hooks/pre-commit",
+        path.display()
+    )
+    .map_err(|e| Error::Output { target: "stdout".into(), source: e })?;
+    Ok(0)
 }
 
 fn active_rules(args: &RuleArgs) -> Result<Vec<phiscan::rules::Rule>, Error> {

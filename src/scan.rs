@@ -10,8 +10,10 @@ use crate::error::Error;
 use crate::finding::{mask, Breach, Finding, Severity, Verdict};
 use crate::input::decode::{decode, Decoded};
 use crate::input::{self, FileInput, Skipped};
+use crate::rules::Rule;
 use crate::score;
-use crate::suppress::{inside, Allow};
+use crate::suppress::baseline::Key;
+use crate::suppress::{inline, inside, keep_new, Allow, Warning};
 use rayon::prelude::*;
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -29,6 +31,28 @@ pub struct FileResult {
     pub breaches: Vec<Breach>,
     /// What the file amounts to.
     pub verdict: Verdict,
+    /// Stale or unknown `phiscan:allow` comments.
+    pub warnings: Vec<Warning>,
+    /// Findings left out by suppressions.
+    pub suppressed: Suppressed,
+    /// The threshold of the config that scanned this file (`None`: high).
+    pub fail_on: Option<Severity>,
+}
+
+/// How many findings each kind of suppression left out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Suppressed {
+    /// By `phiscan:allow` comments.
+    pub inline: usize,
+    /// By `--baseline`.
+    pub baseline: usize,
+}
+
+impl std::ops::AddAssign for Suppressed {
+    fn add_assign(&mut self, o: Suppressed) {
+        self.inline += o.inline;
+        self.baseline += o.baseline;
+    }
 }
 
 /// An error tied to one input, already made safe to print (no scanned values).
@@ -51,6 +75,10 @@ pub struct Outcome {
     pub errors: Vec<InputError>,
     /// Wall time of the scan.
     pub elapsed: Duration,
+    /// The active rules (of every config in force), for reports that describe them.
+    pub rules: Vec<Rule>,
+    /// What was asked for when it was not plain paths (`staged changes`, `changes since …`).
+    pub scope: Option<String>,
 }
 
 impl Outcome {
@@ -68,6 +96,49 @@ impl Outcome {
     pub fn bytes_scanned(&self) -> u64 {
         self.files.iter().map(|f| f.bytes).sum()
     }
+
+    /// Whether `finding` of `file` is at or above that file's `fail_on`.
+    pub fn fails(file: &FileResult, finding: &Finding) -> bool {
+        finding.severity >= file.fail_on.unwrap_or(Severity::High)
+    }
+
+    /// Whether any finding is at or above its file's `fail_on` (exit code 1).
+    pub fn failed(&self) -> bool {
+        self.files.iter().any(|f| f.findings.iter().any(|x| Outcome::fails(f, x)))
+    }
+
+    /// Returns every warning, in report order.
+    pub fn warnings(&self) -> impl Iterator<Item = &Warning> {
+        self.files.iter().flat_map(|f| f.warnings.iter())
+    }
+
+    /// Returns the total of suppressed findings.
+    pub fn suppressed(&self) -> Suppressed {
+        let mut total = Suppressed::default();
+        for f in &self.files {
+            total += f.suppressed;
+        }
+        total
+    }
+
+    /// Adds another outcome's files, skips and errors (reports sort them: see [`Outcome::sort`]).
+    pub fn merge(&mut self, other: Outcome) {
+        self.files.extend(other.files);
+        self.skipped.extend(other.skipped);
+        self.errors.extend(other.errors);
+        for r in other.rules {
+            if !self.rules.iter().any(|x| x.id == r.id) {
+                self.rules.push(r);
+            }
+        }
+    }
+
+    /// Sorts files, skips and errors by path, the order every report and baseline relies on.
+    pub fn sort(&mut self) {
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.skipped.sort();
+        self.errors.sort();
+    }
 }
 
 /// A ready-to-use scanner: a compiled engine and the options that shape findings.
@@ -76,6 +147,10 @@ pub struct Scanner {
     allow: Allow,
     min_confidence: f32,
     show_values: bool,
+    inline_allow: bool,
+    fail_on: Severity,
+    key: Option<Key>,
+    baseline: Option<std::collections::HashSet<String>>,
 }
 
 impl Scanner {
@@ -86,7 +161,19 @@ impl Scanner {
             allow: Allow::new(&config.allow),
             min_confidence: config.min_confidence,
             show_values: config.show_values,
+            inline_allow: config.inline_allow,
+            fail_on: config.fail_on,
+            key: None,
+            baseline: None,
         }
+    }
+
+    /// Fingerprints every finding with `key` and, given `known` fingerprints, reports only
+    /// findings not among them (see [`crate::suppress::baseline`]).
+    pub fn with_baseline(mut self, key: Key, known: Option<std::collections::HashSet<String>>) -> Scanner {
+        self.key = Some(key);
+        self.baseline = known;
+        self
     }
 
     /// Builds a scanner with default options (for tests, benches and library users).
@@ -96,6 +183,10 @@ impl Scanner {
             allow: Allow::new(&[]),
             min_confidence: crate::config::DEFAULT_MIN_CONFIDENCE,
             show_values: false,
+            inline_allow: true,
+            fail_on: Severity::High,
+            key: None,
+            baseline: None,
         }
     }
 
@@ -112,10 +203,15 @@ impl Scanner {
         if !allowed.is_empty() {
             scored.retain(|s| !inside(&allowed, s.candidate.start, s.candidate.end));
         }
+        let (inline, warnings) = if self.inline_allow {
+            inline::apply(path, text, self.engine.rules(), &mut scored)
+        } else {
+            (0, Vec::new())
+        };
         let links = score::link::link(&self.engine, text, &[], &mut scored);
         let rules = self.engine.rules();
         let mut lines = LineIndex::new(text);
-        let findings: Vec<Finding> = scored
+        let mut findings: Vec<Finding> = scored
             .iter()
             .map(|s| {
                 let c = s.candidate;
@@ -134,10 +230,11 @@ impl Scanner {
                     masked: mask(&value),
                     value: self.show_values.then(|| value.into_owned()),
                     location: None,
+                    fingerprint: None,
                 }
             })
             .collect();
-        let breaches: Vec<Breach> = links
+        let mut breaches: Vec<Breach> = links
             .into_iter()
             .map(|l| Breach {
                 path: path.to_string(),
@@ -147,40 +244,80 @@ impl Scanner {
                 findings: l.findings,
             })
             .collect();
-        let verdict = if !breaches.is_empty() {
-            Verdict::Breach
-        } else if findings.is_empty() {
-            Verdict::Clean
-        } else {
-            Verdict::Risky
-        };
-        FileResult { path: path.to_string(), bytes: text.len() as u64, findings, breaches, verdict }
+        let baseline = self.apply_baseline(path, text, &mut findings, &mut breaches);
+        FileResult {
+            path: path.to_string(),
+            bytes: text.len() as u64,
+            verdict: crate::suppress::verdict(&findings, &breaches),
+            findings,
+            breaches,
+            warnings,
+            suppressed: Suppressed { inline, baseline },
+            fail_on: Some(self.fail_on),
+        }
+    }
+
+    /// Fingerprints findings when a baseline key is set and drops those in the baseline.
+    fn apply_baseline(
+        &self,
+        path: &str,
+        text: &[u8],
+        findings: &mut Vec<Finding>,
+        breaches: &mut Vec<Breach>,
+    ) -> usize {
+        let Some(key) = &self.key else { return 0 };
+        key.fingerprint(path, text, findings);
+        let Some(known) = &self.baseline else { return 0 };
+        let new: Vec<bool> =
+            findings.iter().map(|f| !f.fingerprint.as_ref().is_some_and(|fp| known.contains(fp))).collect();
+        keep_new(findings, breaches, &new)
     }
 
     fn scan_file(&self, file: &FileInput, max_size: u64) -> Result<FileResult, FileProblem> {
-        let meta = std::fs::metadata(&file.path).map_err(|e| FileProblem::Error(e.to_string()))?;
-        if meta.len() > max_size {
-            return Err(FileProblem::Skip(format!("too large ({} bytes > --max-file-size {})", meta.len(), max_size)));
+        let too_large = |n: u64| FileProblem::Skip(format!("too large ({n} bytes > --max-file-size {max_size})"));
+        let bytes = match &file.blob {
+            Some(blob) => input::git::read_blob(blob).map_err(|e| FileProblem::Error(e.to_string()))?,
+            None => {
+                let meta = std::fs::metadata(&file.path).map_err(|e| FileProblem::Error(e.to_string()))?;
+                if meta.len() > max_size {
+                    return Err(too_large(meta.len()));
+                }
+                std::fs::read(&file.path).map_err(|e| FileProblem::Error(e.to_string()))?
+            }
+        };
+        if bytes.len() as u64 > max_size {
+            return Err(too_large(bytes.len() as u64));
         }
-        let bytes = std::fs::read(&file.path).map_err(|e| FileProblem::Error(e.to_string()))?;
         match decode(bytes) {
             Decoded::Binary => Err(FileProblem::Skip("binary".into())),
             Decoded::Text(text, _) => Ok(self.scan_text(&file.display, &text)),
         }
     }
 
-    /// Runs a whole scan as the config describes.
+    /// Runs a whole scan as the config describes, with this one scanner for every file.
     pub fn run(&self, config: &Config) -> Outcome {
         let started = Instant::now();
         let walk = input::walk(&config.paths, &config.walk);
-        let mut outcome = Outcome { skipped: walk.skipped, ..Outcome::default() };
+        let mut outcome = self.scan_files(&walk.files, config);
+        outcome.skipped.extend(walk.skipped);
         outcome.errors.extend(walk.errors.iter().map(input_error));
+        if config.read_stdin {
+            self.scan_stdin(config, &mut outcome);
+        }
+        outcome.sort();
+        outcome.elapsed = started.elapsed();
+        outcome
+    }
+
+    /// Scans `files` in parallel; the outcome is unsorted and has no rules or timing.
+    pub fn scan_files(&self, files: &[FileInput], config: &Config) -> Outcome {
+        let mut outcome = Outcome::default();
         let pool = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build();
         let results: Vec<(String, Result<FileResult, FileProblem>)> = match &pool {
             Ok(pool) => pool.install(|| {
-                walk.files.par_iter().map(|f| (f.display.clone(), self.scan_file(f, config.max_file_size))).collect()
+                files.par_iter().map(|f| (f.display.clone(), self.scan_file(f, config.max_file_size))).collect()
             }),
-            Err(_) => walk.files.iter().map(|f| (f.display.clone(), self.scan_file(f, config.max_file_size))).collect(),
+            Err(_) => files.iter().map(|f| (f.display.clone(), self.scan_file(f, config.max_file_size))).collect(),
         };
         for (path, r) in results {
             match r {
@@ -189,27 +326,25 @@ impl Scanner {
                 Err(FileProblem::Error(message)) => outcome.errors.push(InputError { path, message }),
             }
         }
-        if config.read_stdin {
-            let mut bytes = Vec::new();
-            match std::io::stdin().lock().take(config.max_file_size + 1).read_to_end(&mut bytes) {
-                Err(e) => outcome.errors.push(InputError { path: config.stdin_name.clone(), message: e.to_string() }),
-                Ok(n) if n as u64 > config.max_file_size => outcome.skipped.push(Skipped {
-                    path: config.stdin_name.clone(),
-                    reason: format!("too large (> --max-file-size {})", config.max_file_size),
-                }),
-                Ok(_) => match decode(bytes) {
-                    Decoded::Binary => {
-                        outcome.skipped.push(Skipped { path: config.stdin_name.clone(), reason: "binary".into() })
-                    }
-                    Decoded::Text(text, _) => outcome.files.push(self.scan_text(&config.stdin_name, &text)),
-                },
-            }
-        }
-        outcome.files.sort_by(|a, b| a.path.cmp(&b.path));
-        outcome.skipped.sort();
-        outcome.errors.sort();
-        outcome.elapsed = started.elapsed();
         outcome
+    }
+
+    /// Scans stdin into `outcome`, under `config.stdin_name`.
+    pub fn scan_stdin(&self, config: &Config, outcome: &mut Outcome) {
+        let mut bytes = Vec::new();
+        match std::io::stdin().lock().take(config.max_file_size + 1).read_to_end(&mut bytes) {
+            Err(e) => outcome.errors.push(InputError { path: config.stdin_name.clone(), message: e.to_string() }),
+            Ok(n) if n as u64 > config.max_file_size => outcome.skipped.push(Skipped {
+                path: config.stdin_name.clone(),
+                reason: format!("too large (> --max-file-size {})", config.max_file_size),
+            }),
+            Ok(_) => match decode(bytes) {
+                Decoded::Binary => {
+                    outcome.skipped.push(Skipped { path: config.stdin_name.clone(), reason: "binary".into() })
+                }
+                Decoded::Text(text, _) => outcome.files.push(self.scan_text(&config.stdin_name, &text)),
+            },
+        }
     }
 }
 

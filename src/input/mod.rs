@@ -7,6 +7,7 @@
 //! a scan that skips silently could pass a file full of PHI.
 
 pub mod decode;
+pub mod git;
 
 use crate::error::Error;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -38,8 +39,10 @@ pub struct WalkOptions {
 pub struct FileInput {
     /// The path as the user will see it in reports.
     pub display: String,
-    /// The path to open.
+    /// The path to open (for a staged file, where it is in the working tree).
     pub path: PathBuf,
+    /// For a staged file: the id of its blob in the git index, read instead of `path`.
+    pub blob: Option<String>,
 }
 
 /// A file that was not scanned, and why.
@@ -62,12 +65,51 @@ pub struct Walk {
     pub errors: Vec<Error>,
 }
 
+/// Returns `path` relative to `base`, lexically (both absolute; `.` and `..` resolved).
+pub fn relative_to(base: &Path, path: &Path) -> PathBuf {
+    use std::path::Component;
+    fn clean(p: &Path) -> Vec<Component<'_>> {
+        let mut out: Vec<Component> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                    out.pop();
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+    let (b, p) = (clean(base), clean(path));
+    let common = b.iter().zip(&p).take_while(|(x, y)| x == y).count();
+    let mut rel = PathBuf::new();
+    for _ in common..b.len() {
+        rel.push("..");
+    }
+    for c in &p[common..] {
+        rel.push(c.as_os_str());
+    }
+    rel
+}
+
+/// Returns `path` with `/` separators, as reports and baselines write paths.
+pub fn slash(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
 fn display(path: &Path) -> String {
     let s = path.to_string_lossy();
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
-fn excludes(opts: &WalkOptions) -> Result<Override, Error> {
+/// Compiles `--exclude` globs into the walker's overrides.
+pub fn excludes(opts: &WalkOptions) -> Result<Override, Error> {
     let mut b = OverrideBuilder::new(".");
     for g in &opts.exclude {
         b.add(&format!("!{g}")).map_err(|e| Error::config(format!("bad --exclude glob {g:?}: {e}")))?;
@@ -101,7 +143,7 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Walk {
                     continue;
                 }
             }
-            out.files.push(FileInput { display: display(root), path: root.clone() });
+            out.files.push(FileInput { display: display(root), path: root.clone(), blob: None });
             continue;
         }
         let mut b = WalkBuilder::new(root);
@@ -122,7 +164,7 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Walk {
                 match entry {
                     Ok(e) => {
                         if e.file_type().is_some_and(|t| t.is_file()) {
-                            let f = FileInput { display: display(e.path()), path: e.path().to_path_buf() };
+                            let f = FileInput { display: display(e.path()), path: e.path().to_path_buf(), blob: None };
                             shared.lock().unwrap_or_else(|p| p.into_inner()).files.push(f);
                         }
                     }
@@ -154,7 +196,7 @@ fn err_path(err: &ignore::Error) -> Option<PathBuf> {
 }
 
 /// Returns why an explicitly named file is excluded under `--force-exclude`, if it is.
-fn explicit_exclusion(path: &Path, opts: &WalkOptions, overrides: &Override) -> Option<String> {
+pub fn explicit_exclusion(path: &Path, opts: &WalkOptions, overrides: &Override) -> Option<String> {
     if overrides.matched(path, false).is_ignore() {
         return Some("excluded".into());
     }

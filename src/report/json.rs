@@ -5,7 +5,8 @@
 
 use crate::finding::{Breach, Finding, Verdict};
 use crate::input::Skipped;
-use crate::scan::{InputError, Outcome};
+use crate::scan::{InputError, Outcome, Suppressed};
+use crate::suppress::Warning;
 use serde::Serialize;
 use std::io::Write;
 
@@ -22,6 +23,10 @@ struct Summary<'a> {
     by_severity: BySeverity,
     skipped: &'a [Skipped],
     errors: &'a [InputError],
+    warnings: Vec<&'a Warning>,
+    suppressed: Suppressed,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'a str>,
     elapsed_ms: u64,
 }
 
@@ -64,6 +69,9 @@ fn summary(outcome: &Outcome) -> Summary<'_> {
         },
         skipped: &outcome.skipped,
         errors: &outcome.errors,
+        warnings: outcome.warnings().collect(),
+        suppressed: outcome.suppressed(),
+        scope: outcome.scope.as_deref(),
         elapsed_ms: outcome.elapsed.as_millis() as u64,
     }
 }

@@ -1,11 +1,15 @@
-//! Reports: an [`Outcome`] rendered for people (text) or programs (JSON, JSON Lines).
+//! Reports: an [`Outcome`] rendered for people (text) or programs (JSON, JSON Lines, SARIF,
+//! GitHub workflow commands, JUnit XML).
 //!
 //! Every format prints `masked`, never the raw value, unless the user passed `--show-values`
 //! (then the scanner fills `Finding::value`). The human summary (what was scanned, what was
 //! skipped and why, findings by severity) always goes to stderr, whatever the format, so that a
 //! run that scanned nothing can never look like a clean one.
 
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod text;
 
 use crate::cli::Format;
@@ -21,6 +25,9 @@ pub fn render(outcome: &Outcome, config: &Config, out: &mut dyn Write) -> std::i
         Format::Text => text::write(outcome, config, out),
         Format::Json => json::write_document(outcome, out),
         Format::Jsonl => json::write_lines(outcome, out),
+        Format::Sarif => sarif::write(outcome, out),
+        Format::Github => github::write(outcome, out),
+        Format::Junit => junit::write(outcome, out),
     }
 }
 
@@ -65,12 +72,38 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     result.map_err(err)
 }
 
+/// Writes `bytes` to a new file at `path`, atomically, and fails if `path` already exists (a
+/// hard link of a complete temporary file, so there is no window where a check passes and
+/// another writer's file is then replaced).
+pub fn write_new_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let exists = || Error::Output {
+        target: path.display().to_string(),
+        source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "already exists"),
+    };
+    if path.exists() {
+        return Err(exists());
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".phiscan-new.phiscan-tmp-{}", std::process::id()));
+    write_atomically(&tmp, bytes)?;
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+        Err(source) => Err(Error::Output { target: path.display().to_string(), source }),
+    }
+}
+
 /// Writes the human summary (scanned, skipped, findings, time) to `out`.
 pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
     use crate::finding::Severity;
     let count = |s: Severity| outcome.findings().filter(|f| f.severity == s).count();
     let total = outcome.findings().count();
     let files = outcome.files.len();
+    if let Some(scope) = &outcome.scope {
+        writeln!(out, "phiscan: scope: {scope}")?;
+    }
     writeln!(
         out,
         "phiscan: scanned {} file{} ({}), skipped {}, {} finding{} ({} high, {} medium, {} low), {} breach{} in {:.2}s",
@@ -97,8 +130,22 @@ pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(out, "phiscan: error: {}: {}", e.path, e.message)?;
         }
     }
+    for w in outcome.warnings() {
+        writeln!(out, "phiscan: warning: {}:{}: {}", w.path, w.line, w.message)?;
+    }
+    let suppressed = outcome.suppressed();
+    if suppressed.inline + suppressed.baseline > 0 {
+        writeln!(
+            out,
+            "phiscan: suppressed {} by phiscan:allow, {} by the baseline",
+            suppressed.inline, suppressed.baseline
+        )?;
+    }
     if files == 0 && outcome.errors.is_empty() {
-        writeln!(out, "phiscan: nothing was scanned")?;
+        match &outcome.scope {
+            Some(scope) => writeln!(out, "phiscan: nothing was scanned: no files to scan in {scope}")?,
+            None => writeln!(out, "phiscan: nothing was scanned")?,
+        }
     }
     Ok(())
 }

@@ -1,4 +1,5 @@
 //! CLI tests: the `phiscan` binary driven end to end, one module per area.
 
+mod gate;
 mod scan;
 mod util;

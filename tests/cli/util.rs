@@ -1,4 +1,5 @@
-//! A small harness for CLI tests: a temporary folder, files in it, and a way to run phiscan.
+//! A small harness for CLI tests: a temporary folder, files in it, and a way to run phiscan
+//! (and git) there, isolated from the developer's own config, keys and git settings.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -6,6 +7,8 @@ use std::process::{Command, Output, Stdio};
 /// A temporary folder to run phiscan in.
 pub struct TestEnv {
     dir: tempfile::TempDir,
+    /// Stands in for `$HOME` and `$XDG_CONFIG_HOME` (baseline keys land here).
+    home: tempfile::TempDir,
 }
 
 /// What a phiscan run produced.
@@ -24,11 +27,65 @@ impl Run {
 
 impl TestEnv {
     pub fn new() -> TestEnv {
-        TestEnv { dir: tempfile::tempdir().expect("tempdir") }
+        TestEnv { dir: tempfile::tempdir().expect("tempdir"), home: tempfile::tempdir().expect("tempdir") }
     }
 
     pub fn path(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The isolated home folder.
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// Reads `rel` as text.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    /// Applies the isolation every child process gets: no user or system git config, a fixed
+    /// git identity, a private home, no inherited phiscan settings.
+    pub fn isolate(&self, c: &mut Command) {
+        c.current_dir(self.dir.path())
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", self.home.path().join(".gitconfig"))
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.org")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.org")
+            .env_remove("PHISCAN_CONFIG")
+            .env_remove("PHISCAN_BASELINE_KEY")
+            .env_remove("PHISCAN_BASELINE_KEY_FILE")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_WORK_TREE");
+    }
+
+    /// Runs git in the folder and returns its stdout; panics when git fails.
+    pub fn git(&self, args: &[&str]) -> String {
+        let mut c = Command::new("git");
+        c.args(args);
+        self.isolate(&mut c);
+        let o = c.stdin(Stdio::null()).output().expect("run git");
+        assert!(o.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    /// Makes the folder a git repository on branch `main`, with an identity for commits.
+    pub fn git_init(&self) {
+        self.git(&["init", "-q", "-b", "main"]);
+        self.git(&["config", "user.name", "Test"]);
+        self.git(&["config", "user.email", "test@example.org"]);
+        self.git(&["config", "commit.gpgsign", "false"]);
+    }
+
+    /// Stages everything and commits it.
+    pub fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--no-verify", "-m", message]);
     }
 
     /// Writes `contents` to `rel`, creating folders.
@@ -45,7 +102,8 @@ impl TestEnv {
     /// isolated from the developer's environment.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_phiscan"));
-        c.args(args).current_dir(self.dir.path()).env_remove("PHISCAN_CONFIG").env("NO_COLOR", "1");
+        c.args(args).env("NO_COLOR", "1");
+        self.isolate(&mut c);
         c
     }
 

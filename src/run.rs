@@ -1,0 +1,214 @@
+//! One `phiscan scan` as a gate runs it: which files, under which config, new since when.
+//!
+//! Files come from paths (walked), the git index (`--staged`) or a diff (`--diff BASE`). Each
+//! file is scanned under its nearest `.phiscan.toml` (or `--config`): files are grouped by that
+//! config and each distinct config gets one scanner, so a stricter `drafts/.phiscan.toml` applies
+//! to drafts only, and the whole run still yields one sorted [`Outcome`]. A config's `exclude`
+//! globs are relative to its folder. Named files are scanned even when excluded unless
+//! `--force-exclude`; files listed by git are treated as named with `--force-exclude`, as the
+//! pre-commit hook passes them. Under `--diff`, only findings on added or changed lines are kept
+//! (with the breaches they take part in): the whole file is still scanned, so a label on an
+//! unchanged line still gives a new value its context.
+
+use crate::cli::ScanArgs;
+use crate::config::{self, Config, ConfigFile, Discovery, Source};
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::input::git::{in_ranges, Repo};
+use crate::input::{self, relative_to, slash, FileInput, Skipped};
+use crate::rules::Rule;
+use crate::scan::{input_error, Outcome, Scanner};
+use crate::suppress::baseline::Key;
+use crate::suppress::{keep_new, verdict};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// How a file came to be scanned, which decides what an exclude does to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Named {
+    /// Found by walking a folder: an exclude drops it silently, as it would prune the walk.
+    Walked,
+    /// Named on the command line: scanned whatever the excludes say.
+    Explicit,
+    /// Named with `--force-exclude`, or listed by git: an exclude skips it, with a reason.
+    Forced,
+}
+
+struct Gathered {
+    files: Vec<(FileInput, Named)>,
+    skipped: Vec<Skipped>,
+    outcome_errors: Vec<Error>,
+    /// Under `--diff`: the changed line ranges of each file, by display path.
+    ranges: Option<HashMap<String, Vec<(usize, usize)>>>,
+    scope: Option<String>,
+}
+
+/// A baseline in use: the key that fingerprints, and the fingerprints to leave out (none when
+/// recording a new baseline).
+pub struct BaselineUse<'a> {
+    /// The baseline key.
+    pub key: &'a Key,
+    /// Known fingerprints; `None` to fingerprint only.
+    pub known: Option<&'a HashSet<String>>,
+}
+
+/// Runs a scan as `args` describe; returns the config of the working folder (which holds the
+/// report options) and the outcome.
+pub fn scan(args: &ScanArgs, baseline: Option<BaselineUse<'_>>) -> Result<(Config, Outcome)> {
+    let started = Instant::now();
+    let explicit = args.rules.config.clone();
+    let home = config::load_file(explicit.as_deref(), Path::new("."))?;
+    let (base, base_rules) = config::resolve_with(args, &home)?;
+    let gathered = gather(&base)?;
+    let mut outcome = Outcome { scope: gathered.scope, skipped: gathered.skipped, ..Outcome::default() };
+    outcome.errors.extend(gathered.outcome_errors.iter().map(input_error));
+
+    let mut discovery = Discovery::default();
+    let mut groups: BTreeMap<Option<PathBuf>, Vec<(FileInput, Named)>> = BTreeMap::new();
+    for (file, named) in gathered.files {
+        let key = if explicit.is_some() { explicit.clone() } else { discovery.nearest(&file.path) };
+        groups.entry(key).or_default().push((file, named));
+    }
+    let scanner_for = |cfg: &Config, rules: Vec<Rule>| -> Result<Scanner> {
+        let scanner = Scanner::new(Engine::new(rules)?, cfg);
+        Ok(match &baseline {
+            Some(b) => scanner.with_baseline(b.key.clone(), b.known.cloned()),
+            None => scanner,
+        })
+    };
+    for (path, items) in groups {
+        let (cfg, rules) = if path == home.path {
+            (base.clone(), base_rules.clone())
+        } else {
+            let file = match &path {
+                Some(p) => config::load_file(Some(p), p)?,
+                None => ConfigFile::default(),
+            };
+            config::resolve_with(args, &file)?
+        };
+        let excludes = config_excludes(&cfg)?;
+        let mut files = Vec::new();
+        for (file, named) in items {
+            if named != Named::Explicit && excluded(excludes.as_ref(), &file.path) {
+                if named == Named::Forced {
+                    let by = cfg.config_file.as_deref().map_or_else(String::new, |p| format!(" by {}", p.display()));
+                    outcome.skipped.push(Skipped { path: file.display, reason: format!("excluded{by}") });
+                }
+                continue;
+            }
+            files.push(file);
+        }
+        let scanner = scanner_for(&cfg, rules.clone())?;
+        let mut part = scanner.scan_files(&files, &cfg);
+        if let Some(ranges) = &gathered.ranges {
+            for fr in &mut part.files {
+                let lines = ranges.get(&fr.path).map_or(&[][..], Vec::as_slice);
+                let new: Vec<bool> = fr.findings.iter().map(|f| in_ranges(lines, f.line)).collect();
+                keep_new(&mut fr.findings, &mut fr.breaches, &new);
+                fr.verdict = verdict(&fr.findings, &fr.breaches);
+            }
+        }
+        part.rules = rules;
+        outcome.merge(part);
+    }
+    if base.read_stdin {
+        scanner_for(&base, base_rules.clone())?.scan_stdin(&base, &mut outcome);
+    }
+    outcome.merge(Outcome { rules: base_rules, ..Outcome::default() });
+    outcome.sort();
+    outcome.elapsed = started.elapsed();
+    Ok((base, outcome))
+}
+
+/// Compiles a config's `exclude` globs, rooted at the config's folder.
+fn config_excludes(cfg: &Config) -> Result<Option<Gitignore>> {
+    let Some(file) = &cfg.config_file else { return Ok(None) };
+    if cfg.config_exclude.is_empty() {
+        return Ok(None);
+    }
+    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = std::fs::canonicalize(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+    let mut b = GitignoreBuilder::new(&dir);
+    for glob in &cfg.config_exclude {
+        b.add_line(None, glob).map_err(|e| Error::Config {
+            path: Some(file.clone()),
+            message: format!("exclude: bad glob {glob:?}: {e}"),
+        })?;
+    }
+    let gi = b.build().map_err(|e| Error::Config { path: Some(file.clone()), message: format!("exclude: {e}") })?;
+    Ok(Some(gi))
+}
+
+fn excluded(excludes: Option<&Gitignore>, path: &Path) -> bool {
+    let Some(gi) = excludes else { return false };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let (Ok(dir), Some(name)) = (std::fs::canonicalize(dir), path.file_name()) else { return false };
+    let abs = dir.join(name);
+    // The matcher panics on paths outside its root (a `--config` elsewhere): those never match.
+    abs.starts_with(gi.path()) && gi.matched_path_or_any_parents(&abs, false).is_ignore()
+}
+
+fn gather(cfg: &Config) -> Result<Gathered> {
+    let mut g =
+        Gathered { files: Vec::new(), skipped: Vec::new(), outcome_errors: Vec::new(), ranges: None, scope: None };
+    let changes = match &cfg.source {
+        Source::Paths => {
+            let walk = input::walk(&cfg.paths, &cfg.walk);
+            let named = if cfg.walk.force_exclude { Named::Forced } else { Named::Explicit };
+            g.files = walk
+                .files
+                .into_iter()
+                .map(|f| {
+                    let how = if cfg.paths.contains(&f.path) { named } else { Named::Walked };
+                    (f, how)
+                })
+                .collect();
+            g.skipped = walk.skipped;
+            g.outcome_errors = walk.errors;
+            return Ok(g);
+        }
+        Source::Staged => {
+            let repo = Repo::open()?;
+            g.scope = Some("staged changes".into());
+            (repo.staged(&cfg.paths)?, repo, None)
+        }
+        Source::Diff(base) => {
+            let repo = Repo::open()?;
+            let commit = repo.merge_base(base)?;
+            g.scope = Some(format!("changes since {base} (merge base {})", &commit[..commit.len().min(12)]));
+            (repo.changed(&commit, &cfg.paths)?, repo, Some(commit))
+        }
+    };
+    let (changes, repo, commit) = changes;
+    let cwd = std::env::current_dir().map_err(|source| Error::Io { path: ".".into(), source })?;
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    let overrides = input::excludes(&cfg.walk)?;
+    let mut ranges = HashMap::new();
+    for c in changes {
+        let display = slash(&relative_to(&cwd, &repo.abs(&c.path)));
+        if !c.is_file() {
+            let what = if c.mode == "160000" { "submodule" } else { "symbolic link" };
+            g.skipped.push(Skipped { path: display, reason: what.into() });
+            continue;
+        }
+        let path = PathBuf::from(&display);
+        if let Some(reason) = input::explicit_exclusion(&path, &cfg.walk, &overrides) {
+            g.skipped.push(Skipped { path: display, reason });
+            continue;
+        }
+        let blob = if commit.is_none() { Some(c.blob.clone()) } else { None };
+        if let Some(commit) = &commit {
+            ranges.insert(display.clone(), repo.changed_lines(commit, &c)?);
+        }
+        g.files.push((FileInput { display, path, blob }, Named::Forced));
+    }
+    if commit.is_some() {
+        g.ranges = Some(ranges);
+    }
+    Ok(g)
+}
