@@ -433,7 +433,12 @@ fn context(chunk: &Chunk, s: usize, e: usize, evidence: &mut u32) -> (f32, bool)
             && chunk.word(next).len() <= 3
             && chunk.word(next).iter().all(u8::is_ascii_digit)
     };
-    if (after == b", " || after == b" (") && age(e + 1) {
+    // "(34)" is an age only when the bracket closes on it: "(330) 555-0119" is a phone.
+    let bracketed_age = after == b" ("
+        && e + 1 < toks.len()
+        && chunk.gap_after(e + 1).starts_with(b")")
+        && !(e + 2 < toks.len() && chunk.word(e + 2)[0].is_ascii_digit() && chunk.gap_after(e + 1).len() <= 2);
+    if (after == b", " || bracketed_age) && age(e + 1) {
         boost = boost.max(0.35);
         *evidence |= EVIDENCE_PATIENT;
     }
