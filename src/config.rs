@@ -6,8 +6,9 @@
 //! first scanned path), then built-in defaults. Unknown keys in the file are errors that name the
 //! key, so a misspelt `exlude` never silently scans what the user meant to leave out.
 
-use crate::cli::{ColorChoice, Format, Level, RuleArgs, ScanArgs};
+use crate::cli::{ColorChoice, Format, InputType, Level, RuleArgs, ScanArgs};
 use crate::error::{Error, Result};
+use crate::extract::Kind;
 use crate::finding::{Category, Severity};
 use crate::input::WalkOptions;
 use crate::rules::{self, Matcher, Rule, RuleSpec};
@@ -95,6 +96,8 @@ pub struct Config {
     pub allow: Vec<String>,
     /// The config file in force, if any.
     pub config_file: Option<PathBuf>,
+    /// The format every input is read as (`--type`); `None` detects it per file.
+    pub input_type: Option<Kind>,
 }
 
 /// Finds the nearest `.phiscan.toml` from `start` upwards.
@@ -223,6 +226,26 @@ fn roster_rule(path: &Path) -> Result<Rule> {
     Ok(rule)
 }
 
+fn input_kind(t: InputType) -> Option<Kind> {
+    Some(match t {
+        InputType::Auto => return None,
+        InputType::Text => Kind::Text,
+        InputType::Html => Kind::Html,
+        InputType::Csv => Kind::Csv,
+        InputType::Tsv => Kind::Tsv,
+        InputType::Json => Kind::Json,
+        InputType::Jsonl => Kind::Jsonl,
+        InputType::Docx => Kind::Docx,
+        InputType::Pptx => Kind::Pptx,
+        InputType::Xlsx => Kind::Xlsx,
+        InputType::Odt => Kind::Odt,
+        InputType::Eml => Kind::Eml,
+        InputType::Mbox => Kind::Mbox,
+        InputType::Pdf => Kind::Pdf,
+        InputType::Zip => Kind::Zip,
+    })
+}
+
 /// Resolves `phiscan scan` flags and the config file into a [`Config`] and its rules.
 pub fn resolve_scan(args: &ScanArgs) -> Result<(Config, Vec<Rule>)> {
     let mut paths: Vec<PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
@@ -279,6 +302,7 @@ pub fn resolve_scan(args: &ScanArgs) -> Result<(Config, Vec<Rule>)> {
         min_confidence,
         allow: spec.allow.iter().map(|a| a.to_lowercase()).collect(),
         config_file: file.path.clone(),
+        input_type: input_kind(args.input_type),
     };
     Ok((config, rules))
 }

@@ -15,6 +15,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("government.toml", include_str!("../../rules/government.toml")),
     ("location.toml", include_str!("../../rules/location.toml")),
     ("medical-ids.toml", include_str!("../../rules/medical-ids.toml")),
+    ("structured.toml", include_str!("../../rules/structured.toml")),
     ("vehicles-devices.toml", include_str!("../../rules/vehicles-devices.toml")),
 ];
 
