@@ -4,8 +4,8 @@
 //! (so `"mrn": 40719385` reads like a labelled MRN), located by its key path
 //! (`$.entry[3].resource.name[0].family`) and fielded by its key, or by what FHIR says it is (a
 //! Condition's `code.text` is a diagnosis, an `identifier` of type `MR` an MRN). Each top-level
-//! object, each element of a top-level array, each FHIR Bundle entry and each JSON Lines line is
-//! one linking unit. serde_json refuses nesting deeper than 128 levels; that, like any syntax
+//! object, each element of a top-level array, each FHIR Bundle entry (a Patient together with the
+//! entries whose `subject` refers to it) and each JSON Lines line is one linking unit. serde_json refuses nesting deeper than 128 levels; that, like any syntax
 //! error, is a clean per-file error naming the line and column, never the content.
 
 use super::{humanize, Builder, Document, Problem};
@@ -90,11 +90,13 @@ fn top_level(b: &mut Builder, value: &Value, root: &str, prefix: &str) {
             }
             b.end_unit("object", format!("{prefix}{root}"));
             if let Some(Value::Array(entries)) = map.get("entry") {
-                for (i, v) in entries.iter().enumerate() {
-                    let path = format!("{root}.entry[{i}]");
+                for group in patient_groups(entries) {
                     b.start_unit();
-                    walk(b, v, &mut path.clone(), &mut vec!["entry".to_string()], None, prefix);
-                    b.end_unit("entry", format!("{prefix}{path}"));
+                    for &i in &group {
+                        let mut path = format!("{root}.entry[{i}]");
+                        walk(b, &entries[i], &mut path, &mut vec!["entry".to_string()], None, prefix);
+                    }
+                    b.end_unit("entry", format!("{prefix}{root}.entry[{}]", group[0]));
                 }
             }
         }
@@ -104,6 +106,48 @@ fn top_level(b: &mut Builder, value: &Value, root: &str, prefix: &str) {
             b.end_unit("object", format!("{prefix}{root}"));
         }
     }
+}
+
+/// Groups Bundle entries for linking: each Patient with the entries whose `subject` or
+/// `patient` refers to it (a Condition about that patient is about that person), every other
+/// entry alone. Groups are in order of their first entry.
+fn patient_groups(entries: &[Value]) -> Vec<Vec<usize>> {
+    let resource = |e: &Value| e.get("resource").cloned().unwrap_or(Value::Null);
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut refs: Vec<(String, usize)> = Vec::new(); // reference → group
+    for (i, e) in entries.iter().enumerate() {
+        let r = resource(e);
+        if r.get("resourceType").and_then(Value::as_str) == Some("Patient") {
+            let g = groups.len();
+            groups.push(vec![i]);
+            if let Some(url) = e.get("fullUrl").and_then(Value::as_str) {
+                refs.push((url.to_string(), g));
+            }
+            if let Some(id) = r.get("id").and_then(Value::as_str) {
+                refs.push((format!("Patient/{id}"), g));
+            }
+        }
+    }
+    let mut grouped = vec![false; entries.len()];
+    for g in &groups {
+        grouped[g[0]] = true;
+    }
+    for (i, e) in entries.iter().enumerate() {
+        if grouped[i] {
+            continue;
+        }
+        let r = resource(e);
+        let target = ["subject", "patient", "beneficiary"]
+            .iter()
+            .find_map(|k| r.get(k).and_then(|s| s.get("reference")).and_then(Value::as_str))
+            .and_then(|t| refs.iter().find(|(url, _)| url == t || t.ends_with(&format!("/{url}"))).map(|x| x.1));
+        match target {
+            Some(g) => groups[g].push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    groups.sort_by_key(|g| g[0]);
+    groups
 }
 
 fn is_bundle(map: &Map<String, Value>) -> bool {
@@ -248,6 +292,14 @@ mod tests {
         assert_eq!(field("$.entry[1].resource.code.text").as_deref(), Some("diagnosis"));
         assert_eq!(field("$.entry[1].resource.code.coding[0].display").as_deref(), Some("diagnosis"));
         assert_eq!(d.unit_locations, vec!["$", "$.entry[0]", "$.entry[1]"]);
+        let linked = br#"{"resourceType": "Bundle", "entry": [
+            {"fullUrl": "urn:uuid:p1", "resource": {"resourceType": "Patient", "id": "p1"}},
+            {"resource": {"resourceType": "Observation", "status": "final"}},
+            {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/p1"}}}]}"#;
+        let d = extract(linked).unwrap();
+        assert_eq!(d.unit_locations, vec!["$", "$.entry[0]", "$.entry[1]"]);
+        let cond = d.segments.iter().find(|s| s.location.starts_with("$.entry[2]")).unwrap();
+        assert!(cond.start >= d.units[1].start && cond.end <= d.units[1].end, "condition joins its patient");
     }
 
     #[test]

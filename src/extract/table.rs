@@ -38,7 +38,7 @@ pub fn extract_csv(text: &[u8], delimiter: Option<u8>) -> Document {
         }
         if let Some(h) = &header {
             let used = cells.iter().rposition(|c| !c.trim().is_empty()).map_or(0, |p| p + 1);
-            if used > h.len() || (cells.len() != h.len() && cells.len() > 1) {
+            if used > h.len() || cells.len() != h.len() {
                 ragged += 1;
                 if first_ragged == 0 {
                     first_ragged = row;
@@ -132,6 +132,7 @@ mod tests {
         assert!(d.segments.iter().any(|s| s.location == "row 3:column 4"));
         assert_eq!(d.unit_locations, vec!["row 1", "row 2", "row 3"]);
         assert_eq!(d.notes.len(), 1, "{:?}", d.notes);
+        assert!(d.notes[0].starts_with("1 row has"), "{:?}", d.notes);
     }
 
     #[test]
