@@ -99,7 +99,7 @@ impl Kind {
             "pptx" | "pptm" => Kind::Pptx,
             "xlsx" | "xlsm" => Kind::Xlsx,
             "odt" | "ods" | "odp" | "ott" => Kind::Odt,
-            "eml" | "msg822" => Kind::Eml,
+            "eml" => Kind::Eml,
             "mbox" | "mbx" => Kind::Mbox,
             "pdf" => Kind::Pdf,
             "zip" => Kind::Zip,
@@ -289,7 +289,10 @@ fn text_kind(kind: Kind, bytes: Vec<u8>) -> Result<Document, Problem> {
         Kind::Html => Ok(html::extract(&text)),
         Kind::Csv => Ok(table::extract_csv(&text, None)),
         Kind::Tsv => Ok(table::extract_csv(&text, Some(b'\t'))),
-        Kind::Json => json::extract(&text),
+        // A `.json` file holding one object per line is JSON Lines, not a syntax error.
+        Kind::Json => {
+            json::extract(&text).or_else(|e| if is_json_lines(&text) { Ok(json::extract_lines(&text)) } else { Err(e) })
+        }
         Kind::Jsonl => Ok(json::extract_lines(&text)),
         _ => Ok(Document::plain(text)),
     }
@@ -333,12 +336,18 @@ fn sniff_text(bytes: &[u8]) -> Kind {
         if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
             return Kind::Json;
         }
-        let mut lines = bytes.split(|b| *b == b'\n').filter(|l| !l.trim_ascii().is_empty()).take(20).peekable();
-        if lines.peek().is_some() && lines.all(|l| serde_json::from_slice::<serde::de::IgnoredAny>(l).is_ok()) {
+        if is_json_lines(bytes) {
             return Kind::Jsonl;
         }
     }
     Kind::Text
+}
+
+/// Whether every non-empty line among the first lines of `text` is a JSON value on its own
+/// (and there are at least two).
+fn is_json_lines(text: &[u8]) -> bool {
+    let lines: Vec<&[u8]> = text.split(|b| *b == b'\n').filter(|l| !l.trim_ascii().is_empty()).take(20).collect();
+    lines.len() >= 2 && lines.iter().all(|l| serde_json::from_slice::<serde::de::IgnoredAny>(l).is_ok())
 }
 
 thread_local! {
@@ -463,6 +472,8 @@ mod tests {
         assert_eq!(detect("noext", b"{not json"), Kind::Text);
         assert_eq!(detect("noext", b"From: a@example.org\nTo: b@example.org\nSubject: x\n\nhi"), Kind::Eml);
         assert_eq!(detect("notes.md", b"# Title"), Kind::Text);
+        let ndjson = text_kind(Kind::Json, b"{\"a\": 1}\n{\"a\": 2}\n".to_vec()).unwrap();
+        assert_eq!(ndjson.unit_locations, vec!["line 1", "line 2"]);
     }
 
     #[test]
