@@ -134,6 +134,9 @@ pub struct Document {
     pub unit_locations: Vec<String>,
     /// Things a reader should know about this file that did not stop the scan (ragged rows).
     pub notes: Vec<String>,
+    /// Faults that make the file an error although what came before them was extracted (a
+    /// truncated part): the document is scanned and the file reported as an error too.
+    pub faults: Vec<String>,
 }
 
 impl Document {
@@ -268,6 +271,11 @@ pub fn extract_into(
     });
     ctx.depth -= 1;
     match result {
+        Ok(Some(Ok(mut doc))) if !doc.faults.is_empty() => {
+            let fault = std::mem::take(&mut doc.faults).join("; ");
+            out.push(Item { member: member.clone(), result: Ok(doc) });
+            out.push(Item { member, result: Err(Problem::Error(format!("{fault} (scanned up to there)"))) });
+        }
         Ok(Some(result)) => out.push(Item { member, result }),
         Ok(None) => {}
         Err(()) => out.push(Item {
@@ -441,6 +449,11 @@ impl Builder {
         }
     }
 
+    /// Records a fault: the file is an error, though what was extracted is scanned.
+    pub fn fault(&mut self, fault: impl Into<String>) {
+        self.doc.faults.push(fault.into());
+    }
+
     /// Records a note for the reader.
     pub fn note(&mut self, note: impl Into<String>) {
         self.doc.notes.push(note.into());
@@ -474,6 +487,52 @@ mod tests {
         assert_eq!(detect("notes.md", b"# Title"), Kind::Text);
         let ndjson = text_kind(Kind::Json, b"{\"a\": 1}\n{\"a\": 2}\n".to_vec()).unwrap();
         assert_eq!(ndjson.unit_locations, vec!["line 1", "line 2"]);
+    }
+
+    #[test]
+    fn garbage_in_every_format_is_a_problem_not_a_panic() {
+        let kinds = [
+            Kind::Text,
+            Kind::Html,
+            Kind::Csv,
+            Kind::Tsv,
+            Kind::Json,
+            Kind::Jsonl,
+            Kind::Docx,
+            Kind::Pptx,
+            Kind::Xlsx,
+            Kind::Odt,
+            Kind::Eml,
+            Kind::Mbox,
+            Kind::Pdf,
+            Kind::Zip,
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..40 {
+            let len = (round * 97) % 2000;
+            let mut bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    (seed >> 24) as u8
+                })
+                .collect();
+            if round % 4 == 0 {
+                bytes.splice(0..0, *b"PK\x03\x04");
+            } else if round % 4 == 1 {
+                bytes.splice(0..0, *b"%PDF-1.4\n");
+            }
+            for kind in kinds {
+                let items = extract("x", bytes.clone(), Some(kind), Limits::default());
+                assert!(!items.is_empty() || matches!(kind, Kind::Zip | Kind::Mbox | Kind::Eml));
+                for item in items {
+                    if let Err(Problem::Error(m)) = item.result {
+                        assert!(!m.contains("extractor failed"), "{kind:?} panicked on round {round}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -31,10 +31,16 @@ pub fn extract(kind: Kind, bytes: &[u8], ctx: &mut Ctx) -> Result<Document, Prob
     Ok(b.finish())
 }
 
-fn part(z: &mut Zip<'_>, name: &str, ctx: &mut Ctx) -> Result<Option<Vec<Para>>, Problem> {
+fn part(z: &mut Zip<'_>, name: &str, ctx: &mut Ctx, b: &mut Builder) -> Result<Option<Vec<Para>>, Problem> {
     match archive::read_named(z, name, ctx)? {
         None => Ok(None),
-        Some(bytes) => xml::paragraphs(&bytes).map(Some).map_err(|m| Problem::Error(format!("part {name}: {m}"))),
+        Some(bytes) => {
+            let (paras, fault) = xml::paragraphs(&bytes);
+            if let Some(f) = fault {
+                b.fault(format!("part {name}: {f}"));
+            }
+            Ok(Some(paras))
+        }
     }
 }
 
@@ -80,17 +86,17 @@ fn body_place(p: &Para, n: usize) -> String {
 }
 
 fn docx(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Problem> {
-    let body = part(z, "word/document.xml", ctx)?
+    let body = part(z, "word/document.xml", ctx, b)?
         .ok_or_else(|| Problem::Error("not a valid DOCX file (no word/document.xml)".into()))?;
     emit(b, &body, &body_place);
     for name in ["word/comments.xml", "word/footnotes.xml", "word/endnotes.xml"] {
-        if let Some(paras) = part(z, name, ctx)? {
+        if let Some(paras) = part(z, name, ctx, b)? {
             emit(b, &paras, &body_place);
         }
     }
     for prefix in ["word/header", "word/footer"] {
         for name in members(z, prefix) {
-            if let Some(paras) = part(z, &name, ctx)? {
+            if let Some(paras) = part(z, &name, ctx, b)? {
                 let what = if prefix.ends_with("header") { "header" } else { "footer" };
                 emit(b, &paras, &|_, _| what.to_string());
             }
@@ -102,7 +108,7 @@ fn docx(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Problem> 
 fn pptx(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Problem> {
     for name in members(z, "ppt/slides/slide") {
         let n = number_in(&name).unwrap_or(0);
-        if let Some(paras) = part(z, &name, ctx)? {
+        if let Some(paras) = part(z, &name, ctx, b)? {
             emit(b, &paras, &|p, _| match p.cell {
                 Some((t, r, c)) => format!("slide {n} table {t} row {r} cell {c}"),
                 None => format!("slide {n}"),
@@ -111,12 +117,12 @@ fn pptx(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Problem> 
     }
     for name in members(z, "ppt/notesSlides/notesSlide") {
         let slide = notes_slide_number(z, &name, ctx).or_else(|| number_in(&name)).unwrap_or(0);
-        if let Some(paras) = part(z, &name, ctx)? {
+        if let Some(paras) = part(z, &name, ctx, b)? {
             emit(b, &paras, &|_, _| format!("slide {slide} notes"));
         }
     }
     for name in members(z, "ppt/comments/") {
-        if let Some(paras) = part(z, &name, ctx)? {
+        if let Some(paras) = part(z, &name, ctx, b)? {
             emit(b, &paras, &|_, k| format!("comment {k}"));
         }
         // Legacy comments keep their text in `p:text`, outside any paragraph.
@@ -146,10 +152,10 @@ fn odt(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Problem> {
             return Err(Problem::Skip("encrypted (password-protected) document".into()));
         }
     }
-    let body = part(z, "content.xml", ctx)?
+    let body = part(z, "content.xml", ctx, b)?
         .ok_or_else(|| Problem::Error("not a valid OpenDocument file (no content.xml)".into()))?;
     emit(b, &body, &body_place);
-    if let Some(styles) = part(z, "styles.xml", ctx)? {
+    if let Some(styles) = part(z, "styles.xml", ctx, b)? {
         emit(b, &styles, &|_, _| "header/footer".to_string());
     }
     properties(z, ctx, b)

@@ -23,7 +23,7 @@ pub fn extract_csv(text: &[u8], delimiter: Option<u8>) -> Document {
         let record = match record {
             Ok(r) => r,
             Err(_) => {
-                b.note(format!("row {row} could not be parsed as CSV; the rows after it were not scanned"));
+                b.fault(format!("row {row} could not be parsed as CSV; the rows after it were not scanned"));
                 break;
             }
         };

@@ -23,7 +23,13 @@ pub fn extract(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Pr
     let rels = archive::read_named(z, "xl/_rels/workbook.xml.rels", ctx)?.unwrap_or_default();
     let targets = relationships(&rels);
     let shared = match archive::read_named(z, "xl/sharedStrings.xml", ctx)? {
-        Some(bytes) => shared_strings(&bytes).map_err(|m| Problem::Error(format!("part xl/sharedStrings.xml: {m}")))?,
+        Some(bytes) => {
+            let (strings, fault) = shared_strings(&bytes);
+            if let Some(f) = fault {
+                b.fault(format!("part xl/sharedStrings.xml: {f}"));
+            }
+            strings
+        }
         None => Vec::new(),
     };
     for (i, (name, rid)) in sheets(&workbook).into_iter().enumerate() {
@@ -40,7 +46,10 @@ pub fn extract(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Pr
         b.text_block(&name, format!("sheet {name}"));
         b.paragraph_break();
         let Some(bytes) = archive::read_named(z, &path, ctx)? else { continue };
-        let rows = cells(&bytes, &shared).map_err(|m| Problem::Error(format!("sheet {name}: {m}")))?;
+        let (rows, fault) = cells(&bytes, &shared);
+        if let Some(f) = fault {
+            b.fault(format!("sheet {name}: {f}"));
+        }
         let mut header: Option<Vec<String>> = None;
         for (k, (row, cols)) in rows.into_iter().enumerate() {
             let width = cols.keys().next_back().map_or(0, |c| c + 1);
@@ -136,7 +145,7 @@ fn relationships(rels: &[u8]) -> Vec<(String, String)> {
     out
 }
 
-fn shared_strings(bytes: &[u8]) -> Result<Vec<String>, String> {
+fn shared_strings(bytes: &[u8]) -> (Vec<String>, Option<String>) {
     let mut reader = Reader::from_reader(bytes);
     reader.config_mut().check_end_names = false;
     let mut out = Vec::new();
@@ -144,9 +153,13 @@ fn shared_strings(bytes: &[u8]) -> Result<Vec<String>, String> {
     let (mut in_t, mut in_phonetic) = (false, false);
     let mut buf = Vec::new();
     loop {
-        let ev = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| format!("malformed XML at byte {}: {}", reader.error_position(), xml_error_kind(&e)))?;
+        let ev = match reader.read_event_into(&mut buf) {
+            Ok(ev) => ev,
+            Err(e) => {
+                let fault = format!("malformed XML at byte {}: {}", reader.error_position(), xml_error_kind(&e));
+                return (out, Some(fault));
+            }
+        };
         match ev {
             Event::Start(e) => match e.local_name().as_ref() {
                 b"t" => in_t = true,
@@ -167,12 +180,12 @@ fn shared_strings(bytes: &[u8]) -> Result<Vec<String>, String> {
         }
         buf.clear();
     }
-    Ok(out)
+    (out, None)
 }
 
 type Rows = BTreeMap<u32, BTreeMap<usize, String>>;
 
-fn cells(bytes: &[u8], shared: &[String]) -> Result<Rows, String> {
+fn cells(bytes: &[u8], shared: &[String]) -> (Rows, Option<String>) {
     let mut reader = Reader::from_reader(bytes);
     reader.config_mut().check_end_names = false;
     let mut rows: Rows = BTreeMap::new();
@@ -183,9 +196,13 @@ fn cells(bytes: &[u8], shared: &[String]) -> Result<Rows, String> {
     let mut next_col = 0usize;
     let mut buf = Vec::new();
     loop {
-        let ev = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| format!("malformed XML at byte {}: {}", reader.error_position(), xml_error_kind(&e)))?;
+        let ev = match reader.read_event_into(&mut buf) {
+            Ok(ev) => ev,
+            Err(e) => {
+                let fault = format!("malformed XML at byte {}: {}", reader.error_position(), xml_error_kind(&e));
+                return (rows, Some(fault));
+            }
+        };
         match ev {
             Event::Start(e) => match e.local_name().as_ref() {
                 b"row" => {
@@ -230,7 +247,7 @@ fn cells(bytes: &[u8], shared: &[String]) -> Result<Rows, String> {
         }
         buf.clear();
     }
-    Ok(rows)
+    (rows, None)
 }
 
 #[cfg(test)]

@@ -63,8 +63,9 @@ pub fn resolve_ref(r: &quick_xml::events::BytesRef<'_>) -> Option<String> {
     quick_xml::escape::resolve_xml_entity(&name).map(str::to_string)
 }
 
-/// Returns the paragraphs of one XML part, in document order of their ends.
-pub fn paragraphs(xml: &[u8]) -> Result<Vec<Para>, String> {
+/// Returns the paragraphs of one XML part, in document order of their ends, and, for a
+/// malformed part, what is wrong with it (the paragraphs read before the fault are kept).
+pub fn paragraphs(xml: &[u8]) -> (Vec<Para>, Option<String>) {
     let mut reader = Reader::from_reader(xml);
     reader.config_mut().check_end_names = false;
     let mut stack: Vec<Vec<u8>> = Vec::new();
@@ -77,10 +78,15 @@ pub fn paragraphs(xml: &[u8]) -> Result<Vec<Para>, String> {
     let mut n_tables = 0;
     let mut deleting = 0usize;
     let mut buf = Vec::new();
+    let mut fault = None;
     loop {
-        let ev = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| format!("malformed XML at byte {}: {}", reader.error_position(), xml_error_kind(&e)))?;
+        let ev = match reader.read_event_into(&mut buf) {
+            Ok(ev) => ev,
+            Err(e) => {
+                fault = Some(format!("malformed XML at byte {}: {}", reader.error_position(), xml_error_kind(&e)));
+                break;
+            }
+        };
         match ev {
             Event::Start(e) => {
                 let name = e.name().as_ref().to_vec();
@@ -140,7 +146,7 @@ pub fn paragraphs(xml: &[u8]) -> Result<Vec<Para>, String> {
             out.push(p);
         }
     }
-    Ok(out)
+    (out, fault)
 }
 
 fn push_text(open: &mut [Para], element: &[u8], s: &str, deleting: bool) {
@@ -244,7 +250,8 @@ mod tests {
               <w:ins><w:r><w:t> again</w:t></w:r></w:ins><w:del><w:r><w:delText>secret</w:delText></w:r></w:del></w:p>
             <w:tbl><w:tr><w:tc><w:p><w:r><w:t>A1</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>B1</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
         </w:body></w:document>"#;
-        let ps = paragraphs(xml).unwrap();
+        let (ps, fault) = paragraphs(xml);
+        assert_eq!(fault, None);
         assert_eq!(ps[0].text, "Hello\tworld & you again");
         assert_eq!(ps[0].deleted, "secret");
         assert_eq!(ps[1].cell, Some((1, 1, 1)));
@@ -253,17 +260,26 @@ mod tests {
     }
 
     #[test]
+    fn a_malformed_part_keeps_what_came_before() {
+        let (ps, fault) = paragraphs(br#"<w:p><w:r><w:t>kept</w:t></w:r></w:p><w:p><w:r><w:t x="1"#);
+        assert_eq!(ps[0].text, "kept");
+        assert!(fault.unwrap().starts_with("malformed XML at byte"));
+    }
+
+    #[test]
     fn custom_entities_are_never_expanded() {
         let xml = br#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>
             <w:document><w:p><w:r><w:t>a&lol2;b&#233;</w:t></w:r></w:p></w:document>"#;
-        let ps = paragraphs(xml).unwrap();
+        let (ps, fault) = paragraphs(xml);
+        assert_eq!(fault, None);
         assert_eq!(ps[0].text, "ab\u{e9}");
     }
 
     #[test]
     fn odt_comments_nest_inside_paragraphs() {
         let xml = br#"<office:text><text:p>Before <office:annotation><dc:creator>x</dc:creator><text:p>note</text:p></office:annotation>after<text:s/>end</text:p></office:text>"#;
-        let ps = paragraphs(xml).unwrap();
+        let (ps, fault) = paragraphs(xml);
+        assert_eq!(fault, None);
         assert_eq!(ps[0].text, "note");
         assert_eq!(ps[0].container, Some(("comment", 1)));
         assert_eq!(ps[1].text, "Before after end");

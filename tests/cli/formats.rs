@@ -477,6 +477,8 @@ fn hostile_archives_are_bounded_and_reported() {
     truncated.truncate(truncated.len() / 2);
     env.write("truncated.zip", truncated);
     env.write("fake.docx", "this is not a word document");
+    let cut = format!("<w:document><w:body>{}<w:p><w:r><w:t x=\"1", para("MRN: 40719385"));
+    env.write("cut.docx", zip(&[("word/document.xml", cut.as_bytes())]));
     // A zip whose member says it is encrypted (general purpose flag bit 0).
     let mut locked = zip(&[("secret.csv", PATIENTS_CSV.as_bytes())]);
     for (sig, off) in [(&b"PK\x03\x04"[..], 6), (&b"PK\x01\x02"[..], 8)] {
@@ -498,6 +500,9 @@ fn hostile_archives_are_bounded_and_reported() {
     assert_eq!(at(&doc, "bomb.zip!fine.csv", "row 2:mrn")["category"], "mrn");
     assert!(error_message(&doc, "truncated.zip").contains("not a readable zip archive"));
     assert!(error_message(&doc, "fake.docx").contains("not a valid DOCX"));
+    // A malformed part is an error, and what came before the fault is still scanned.
+    assert!(error_message(&doc, "cut.docx").contains("part word/document.xml: malformed XML"));
+    assert_eq!(at(&doc, "cut.docx", "paragraph 1")["category"], "mrn");
     assert!(skipped_reason(&doc, "locked.zip!secret.csv").contains("encrypted"));
     let deep = doc["summary"]["skipped"]
         .as_array()
