@@ -129,6 +129,28 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Input formats for `--type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(missing_docs)]
+pub enum InputType {
+    /// Detect from the file name and its first bytes.
+    Auto,
+    Text,
+    Html,
+    Csv,
+    Tsv,
+    Json,
+    Jsonl,
+    Docx,
+    Pptx,
+    Xlsx,
+    Odt,
+    Eml,
+    Mbox,
+    Pdf,
+    Zip,
+}
+
 /// Severity thresholds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Level {
@@ -198,6 +220,9 @@ pub struct ScanArgs {
     /// Ignore `phiscan:allow` comments (for audits).
     #[arg(long)]
     pub no_inline_allow: bool,
+    /// Read every input as this format instead of detecting it from its name and content.
+    #[arg(long = "type", value_enum, value_name = "TYPE", default_value = "auto")]
+    pub input_type: InputType,
     /// Rule selection.
     #[command(flatten)]
     pub rules: RuleArgs,

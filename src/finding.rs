@@ -232,6 +232,10 @@ pub struct Breach {
     pub findings: Vec<usize>,
     /// 1-based line where the unit starts.
     pub line: usize,
+    /// Where the unit is in an extracted format (`row 41`, `$.entry[3]`), when the extractor
+    /// gave units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 /// Returns `value` with its identifying characters masked, keeping its shape.

@@ -22,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod extract;
 pub mod finding;
 pub mod input;
 pub mod report;

@@ -19,6 +19,10 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // A panic message can quote data (a slice, a value); print where, never what.
     std::panic::set_hook(Box::new(|info| {
+        if phiscan::extract::panics_are_caught() {
+            // An extractor's parser failed on one file; that file is reported as an error.
+            return;
+        }
         let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!(
             "phiscan: internal error at {at}; please report it (the message is withheld: it may contain scanned data)"

@@ -7,11 +7,13 @@
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::extract::{self, Document, Kind, Limits, Problem};
 use crate::finding::{mask, Breach, Finding, Severity, Verdict};
 use crate::input::decode::{decode, Decoded};
 use crate::input::{self, FileInput, Skipped};
 use crate::rules::Rule;
 use crate::score;
+use crate::score::field::Field;
 use crate::suppress::baseline::Key;
 use crate::suppress::{inline, inside, keep_new, Allow, Warning};
 use rayon::prelude::*;
@@ -37,6 +39,8 @@ pub struct FileResult {
     pub suppressed: Suppressed,
     /// The threshold of the config that scanned this file (`None`: high).
     pub fail_on: Option<Severity>,
+    /// What a reader should know about how the file was read (ragged rows, bad lines).
+    pub notes: Vec<String>,
 }
 
 /// How many findings each kind of suppression left out.
@@ -151,6 +155,7 @@ pub struct Scanner {
     fail_on: Severity,
     key: Option<Key>,
     baseline: Option<std::collections::HashSet<String>>,
+    input_type: Option<Kind>,
 }
 
 impl Scanner {
@@ -165,6 +170,7 @@ impl Scanner {
             fail_on: config.fail_on,
             key: None,
             baseline: None,
+            input_type: config.input_type,
         }
     }
 
@@ -187,6 +193,7 @@ impl Scanner {
             fail_on: Severity::High,
             key: None,
             baseline: None,
+            input_type: None,
         }
     }
 
@@ -197,8 +204,26 @@ impl Scanner {
 
     /// Scans one decoded text and returns its findings, breaches and verdict.
     pub fn scan_text(&self, path: &str, text: &[u8]) -> FileResult {
+        self.scan_parts(path, text, None)
+    }
+
+    /// Scans an extracted document: its units link breaches, its segments locate findings and
+    /// give structured values their field's context.
+    pub fn scan_document(&self, path: &str, document: &Document) -> FileResult {
+        self.scan_parts(path, &document.text, Some(document))
+    }
+
+    fn scan_parts(&self, path: &str, text: &[u8], document: Option<&Document>) -> FileResult {
         let candidates = self.engine.find(text);
         let mut scored = score::score(&self.engine, text, candidates, self.min_confidence);
+        if let Some(doc) = document {
+            let fields: Vec<Field<'_>> = doc
+                .segments
+                .iter()
+                .filter_map(|s| s.field.as_deref().map(|name| Field { start: s.start, end: s.end, name }))
+                .collect();
+            score::field::apply(&self.engine, text, &fields, &mut scored, self.min_confidence);
+        }
         let allowed = self.allow.covered(text);
         if !allowed.is_empty() {
             scored.retain(|s| !inside(&allowed, s.candidate.start, s.candidate.end));
@@ -208,7 +233,8 @@ impl Scanner {
         } else {
             (0, Vec::new())
         };
-        let links = score::link::link(&self.engine, text, &[], &mut scored);
+        let units = document.map_or(&[][..], |d| &d.units[..]);
+        let links = score::link::link(&self.engine, text, units, &mut scored);
         let rules = self.engine.rules();
         let mut lines = LineIndex::new(text);
         let mut findings: Vec<Finding> = scored
@@ -229,7 +255,7 @@ impl Scanner {
                     column,
                     masked: mask(&value),
                     value: self.show_values.then(|| value.into_owned()),
-                    location: None,
+                    location: document.and_then(|d| d.segment_at(c.start)).map(|s| s.location.clone()),
                     fingerprint: None,
                 }
             })
@@ -239,6 +265,7 @@ impl Scanner {
             .map(|l| Breach {
                 path: path.to_string(),
                 line: findings[l.findings[0]].line,
+                location: document.and_then(|d| d.unit_location_at(findings[l.findings[0]].start)).map(str::to_string),
                 unit: l.unit.to_string(),
                 explanation: l.explanation,
                 findings: l.findings,
@@ -254,6 +281,7 @@ impl Scanner {
             warnings,
             suppressed: Suppressed { inline, baseline },
             fail_on: Some(self.fail_on),
+            notes: document.map(|d| d.notes.clone()).unwrap_or_default(),
         }
     }
 
@@ -273,25 +301,53 @@ impl Scanner {
         keep_new(findings, breaches, &new)
     }
 
-    fn scan_file(&self, file: &FileInput, max_size: u64) -> Result<FileResult, FileProblem> {
+    fn scan_file(&self, file: &FileInput, max_size: u64) -> Vec<(String, Result<FileResult, FileProblem>)> {
         let too_large = |n: u64| FileProblem::Skip(format!("too large ({n} bytes > --max-file-size {max_size})"));
-        let bytes = match &file.blob {
-            Some(blob) => input::git::read_blob(blob).map_err(|e| FileProblem::Error(e.to_string()))?,
-            None => {
-                let meta = std::fs::metadata(&file.path).map_err(|e| FileProblem::Error(e.to_string()))?;
-                if meta.len() > max_size {
-                    return Err(too_large(meta.len()));
+        let read = || {
+            let bytes = match &file.blob {
+                Some(blob) => input::git::read_blob(blob).map_err(|e| FileProblem::Error(e.to_string()))?,
+                None => {
+                    let meta = std::fs::metadata(&file.path).map_err(|e| FileProblem::Error(e.to_string()))?;
+                    if meta.len() > max_size {
+                        return Err(too_large(meta.len()));
+                    }
+                    std::fs::read(&file.path).map_err(|e| FileProblem::Error(e.to_string()))?
                 }
-                std::fs::read(&file.path).map_err(|e| FileProblem::Error(e.to_string()))?
+            };
+            if bytes.len() as u64 > max_size {
+                return Err(too_large(bytes.len() as u64));
             }
+            Ok(bytes)
         };
-        if bytes.len() as u64 > max_size {
-            return Err(too_large(bytes.len() as u64));
+        match read() {
+            Ok(bytes) => self.scan_bytes(&file.display, bytes),
+            Err(p) => vec![(file.display.clone(), Err(p))],
         }
-        match decode(bytes) {
-            Decoded::Binary => Err(FileProblem::Skip("binary".into())),
-            Decoded::Text(text, _) => Ok(self.scan_text(&file.display, &text)),
+    }
+
+    /// Extracts and scans one input's bytes: one result for the input and each of its members.
+    fn scan_bytes(&self, display: &str, bytes: Vec<u8>) -> Vec<(String, Result<FileResult, FileProblem>)> {
+        let kind = self.input_type.or_else(|| Some(extract::detect(display, &bytes)));
+        if kind == Some(Kind::Text) {
+            // Plain text keeps its own bytes as offsets: no extraction step at all.
+            let r = match decode(bytes) {
+                Decoded::Binary => Err(FileProblem::Skip("binary".into())),
+                Decoded::Text(text, _) => Ok(self.scan_text(display, &text)),
+            };
+            return vec![(display.to_string(), r)];
         }
+        extract::extract(display, bytes, kind, Limits::default())
+            .into_iter()
+            .map(|item| {
+                let path = format!("{display}{}", item.member);
+                let r = match item.result {
+                    Ok(doc) => Ok(self.scan_document(&path, &doc)),
+                    Err(Problem::Skip(reason)) => Err(FileProblem::Skip(reason)),
+                    Err(Problem::Error(message)) => Err(FileProblem::Error(message)),
+                };
+                (path, r)
+            })
+            .collect()
     }
 
     /// Runs a whole scan as the config describes, with this one scanner for every file.
@@ -314,10 +370,10 @@ impl Scanner {
         let mut outcome = Outcome::default();
         let pool = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build();
         let results: Vec<(String, Result<FileResult, FileProblem>)> = match &pool {
-            Ok(pool) => pool.install(|| {
-                files.par_iter().map(|f| (f.display.clone(), self.scan_file(f, config.max_file_size))).collect()
-            }),
-            Err(_) => files.iter().map(|f| (f.display.clone(), self.scan_file(f, config.max_file_size))).collect(),
+            Ok(pool) => {
+                pool.install(|| files.par_iter().flat_map_iter(|f| self.scan_file(f, config.max_file_size)).collect())
+            }
+            Err(_) => files.iter().flat_map(|f| self.scan_file(f, config.max_file_size)).collect(),
         };
         for (path, r) in results {
             match r {
@@ -338,12 +394,15 @@ impl Scanner {
                 path: config.stdin_name.clone(),
                 reason: format!("too large (> --max-file-size {})", config.max_file_size),
             }),
-            Ok(_) => match decode(bytes) {
-                Decoded::Binary => {
-                    outcome.skipped.push(Skipped { path: config.stdin_name.clone(), reason: "binary".into() })
+            Ok(_) => {
+                for (path, r) in self.scan_bytes(&config.stdin_name, bytes) {
+                    match r {
+                        Ok(fr) => outcome.files.push(fr),
+                        Err(FileProblem::Skip(reason)) => outcome.skipped.push(Skipped { path, reason }),
+                        Err(FileProblem::Error(message)) => outcome.errors.push(InputError { path, message }),
+                    }
                 }
-                Decoded::Text(text, _) => outcome.files.push(self.scan_text(&config.stdin_name, &text)),
-            },
+            }
         }
     }
 }

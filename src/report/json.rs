@@ -42,6 +42,8 @@ struct FileEntry<'a> {
     path: &'a str,
     verdict: Verdict,
     findings: Vec<usize>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -84,7 +86,12 @@ pub fn write_document(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result
     for file in &outcome.files {
         let base = findings.len();
         findings.extend(file.findings.iter());
-        files.push(FileEntry { path: &file.path, verdict: file.verdict, findings: (base..findings.len()).collect() });
+        files.push(FileEntry {
+            path: &file.path,
+            verdict: file.verdict,
+            findings: (base..findings.len()).collect(),
+            notes: &file.notes,
+        });
         breaches.extend(
             file.breaches
                 .iter()

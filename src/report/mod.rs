@@ -123,6 +123,11 @@ pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
     for s in &outcome.skipped {
         writeln!(out, "phiscan: skipped {}: {}", s.path, s.reason)?;
     }
+    for f in &outcome.files {
+        for n in &f.notes {
+            writeln!(out, "phiscan: note: {}: {}", f.path, n)?;
+        }
+    }
     for e in &outcome.errors {
         if e.path.is_empty() {
             writeln!(out, "phiscan: error: {}", e.message)?;

@@ -37,7 +37,7 @@ pub fn write(outcome: &Outcome, config: &Config, out: &mut dyn Write) -> std::io
             writeln!(
                 out,
                 "{}  {}  {}",
-                paint(c, "35", &format!("{}:{}", b.path, b.line)),
+                paint(c, "35", &format!("{}:{}", b.path, b.location.clone().unwrap_or_else(|| b.line.to_string()))),
                 paint(c, "1;31", "BREACH"),
                 b.explanation
             )?;

@@ -17,6 +17,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("location.toml", include_str!("../../rules/location.toml")),
     ("medical-ids.toml", include_str!("../../rules/medical-ids.toml")),
     ("people-places.toml", include_str!("../../rules/people-places.toml")),
+    ("structured.toml", include_str!("../../rules/structured.toml")),
     ("vehicles-devices.toml", include_str!("../../rules/vehicles-devices.toml")),
 ];
 

@@ -1,0 +1,156 @@
+//! Zip archives: members read under limits and extracted recursively.
+//!
+//! Zip is also the envelope of DOCX, PPTX, XLSX and ODT, so reading one member safely lives here
+//! once. A member's declared size is not trusted: it is read through a cap (what is left of the
+//! input's decompression budget, and its compressed size times the ratio limit) and abandoned as
+//! soon as it passes it, so a zip bomb costs a few megabytes, not the machine. Encrypted members
+//! are skipped with that reason; unsupported ones too, never silently.
+
+use super::{extract_into, Ctx, Item, Kind, Problem};
+use std::io::{Cursor, Read};
+use zip::ZipArchive;
+
+/// An open zip over bytes in memory.
+pub type Zip<'a> = ZipArchive<Cursor<&'a [u8]>>;
+
+/// Opens `bytes` as a zip archive.
+pub fn open(bytes: &[u8]) -> Result<Zip<'_>, Problem> {
+    ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| Problem::Error(format!("not a readable zip archive ({})", zip_error_kind(&e))))
+}
+
+/// Returns a description of a zip error that cannot quote content.
+pub fn zip_error_kind(e: &zip::result::ZipError) -> &'static str {
+    use zip::result::ZipError;
+    match e {
+        ZipError::Io(_) => "truncated or unreadable",
+        ZipError::InvalidArchive(_) => "truncated or corrupt",
+        ZipError::UnsupportedArchive(_) => "unsupported compression or encryption",
+        ZipError::FileNotFound => "member not found",
+        _ => "corrupt",
+    }
+}
+
+/// Returns the office format a zip holds, judged by its members, if it is one.
+pub fn sniff_zip(bytes: &[u8]) -> Option<Kind> {
+    let mut z = ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let names: Vec<&str> = z.file_names().collect();
+    let has = |n: &str| names.contains(&n);
+    let kind = if has("word/document.xml") {
+        Kind::Docx
+    } else if has("ppt/presentation.xml") {
+        Kind::Pptx
+    } else if has("xl/workbook.xml") {
+        Kind::Xlsx
+    } else if has("content.xml") && has("mimetype") {
+        let mut m = String::new();
+        let is_odf = z
+            .by_name("mimetype")
+            .ok()
+            .and_then(|f| f.take(128).read_to_string(&mut m).ok())
+            .is_some_and(|_| m.starts_with("application/vnd.oasis.opendocument"));
+        if is_odf {
+            Kind::Odt
+        } else {
+            Kind::Zip
+        }
+    } else {
+        Kind::Zip
+    };
+    Some(kind)
+}
+
+/// Reads member `index` under the limits, returning its name and bytes.
+pub fn read_member(z: &mut Zip<'_>, index: usize, ctx: &mut Ctx) -> Result<(String, Vec<u8>), (String, Problem)> {
+    let (name, encrypted, compressed) = match z.by_index_raw(index) {
+        Ok(f) => (f.name().to_string(), f.encrypted(), f.compressed_size()),
+        Err(e) => {
+            return Err((
+                format!("member {}", index + 1),
+                Problem::Error(format!("unreadable member ({})", zip_error_kind(&e))),
+            ))
+        }
+    };
+    if encrypted {
+        return Err((name, Problem::Skip("encrypted (password-protected) member".into())));
+    }
+    let limits = *ctx.limits();
+    let by_ratio = compressed.saturating_mul(limits.max_ratio).max(limits.ratio_floor);
+    let cap = ctx.remaining().min(by_ratio);
+    let mut f = match z.by_index(index) {
+        Ok(f) => f,
+        Err(e) => return Err((name, Problem::Error(format!("unreadable member ({})", zip_error_kind(&e))))),
+    };
+    let mut bytes = Vec::with_capacity(f.size().min(cap).min(64 << 20) as usize);
+    let read = (&mut f).take(cap + 1).read_to_end(&mut bytes);
+    ctx.charge(bytes.len() as u64);
+    if let Err(e) = read {
+        let kind = if e.kind() == std::io::ErrorKind::InvalidData { "corrupt data" } else { "truncated or unreadable" };
+        return Err((name, Problem::Error(format!("unreadable member ({kind})"))));
+    }
+    if bytes.len() as u64 > cap {
+        let reason = if cap == by_ratio {
+            format!(
+                "expands more than {}x its compressed size (zip bomb guard; limit {} per member above {})",
+                limits.max_ratio,
+                limits.max_ratio,
+                crate::report::human_bytes(limits.ratio_floor)
+            )
+        } else {
+            format!(
+                "decompressed size over the {} limit for one input",
+                crate::report::human_bytes(limits.max_expanded)
+            )
+        };
+        return Err((name, Problem::Skip(reason)));
+    }
+    Ok((name, bytes))
+}
+
+/// Reads the member named `name`, if present, under the limits.
+pub fn read_named(z: &mut Zip<'_>, name: &str, ctx: &mut Ctx) -> Result<Option<Vec<u8>>, Problem> {
+    let Some(index) = z.index_for_name(name) else {
+        return Ok(None);
+    };
+    match read_member(z, index, ctx) {
+        Ok((_, bytes)) => Ok(Some(bytes)),
+        Err((member, Problem::Skip(r))) => Err(Problem::Skip(format!("part {member}: {r}"))),
+        Err((member, Problem::Error(r))) => Err(Problem::Error(format!("part {member}: {r}"))),
+    }
+}
+
+/// Extracts every member of a zip archive into `out`, as `member!name`.
+pub fn extract_zip(bytes: &[u8], ctx: &mut Ctx, member: &str, out: &mut Vec<Item>) {
+    let mut z = match open(bytes) {
+        Ok(z) => z,
+        Err(p) => {
+            out.push(Item { member: member.to_string(), result: Err(p) });
+            return;
+        }
+    };
+    let max = ctx.limits().max_members;
+    if z.len() > max {
+        out.push(Item {
+            member: member.to_string(),
+            result: Err(Problem::Skip(format!(
+                "{} members over the limit of {max}: members after the first {max} not scanned",
+                z.len()
+            ))),
+        });
+    }
+    for i in 0..z.len().min(max) {
+        if z.by_index_raw(i).is_ok_and(|f| f.is_dir()) {
+            continue;
+        }
+        match read_member(&mut z, i, ctx) {
+            Ok((name, data)) => {
+                let kind = Kind::from_name(&name);
+                if kind.is_none() && data.is_empty() {
+                    continue;
+                }
+                extract_into(&name, data, None, ctx, format!("{member}!{name}"), out);
+            }
+            Err((name, problem)) => out.push(Item { member: format!("{member}!{name}"), result: Err(problem) }),
+        }
+    }
+}
