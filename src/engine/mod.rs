@@ -20,6 +20,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind as AcMatchKind};
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind};
+use std::sync::OnceLock;
 
 /// A match that passed its rule's validators, before context and linking.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -47,7 +48,12 @@ fn meta_config() -> meta::Config {
     meta::Config::new().match_kind(MatchKind::LeftmostFirst).utf8_empty(false)
 }
 
-/// Compiles one rule pattern with the engine's syntax; used to check rules at load time.
+/// Parses one rule pattern with the engine's syntax: checks it at load time, cheaply.
+pub fn parse_pattern(pattern: &str) -> std::result::Result<regex_syntax::hir::Hir, Box<regex_syntax::Error>> {
+    regex_automata::util::syntax::parse_with(pattern, &syntax_config()).map_err(Box::new)
+}
+
+/// Compiles one rule pattern with the engine's syntax.
 pub fn compile_one(pattern: &str) -> std::result::Result<Regex, Box<meta::BuildError>> {
     Regex::builder().syntax(syntax_config()).configure(meta_config()).build(pattern).map_err(Box::new)
 }
@@ -69,8 +75,9 @@ pub fn on_word_boundaries(text: &[u8], start: usize, end: usize) -> bool {
 pub struct Engine {
     rules: Vec<Rule>,
     multi: Option<Regex>,
-    /// For each pattern id of `multi`: the rule index, its own regex and its value groups.
-    patterns: Vec<(usize, Regex, Vec<usize>)>,
+    /// For each pattern id of `multi`: the rule index, its own regex (compiled on first need:
+    /// most rules never match a given input) and its value groups.
+    patterns: Vec<(usize, OnceLock<Option<Regex>>, Vec<usize>)>,
     keywords: Option<AhoCorasick>,
     /// For each keyword pattern id: the rule index.
     keyword_rule: Vec<usize>,
@@ -92,9 +99,8 @@ impl Engine {
         for &i in &order {
             let rule = &rules[i];
             if let Matcher::Pattern { source, value_groups } = &rule.matcher {
-                let re = compile_one(source).map_err(|e| rule_error(rule, e.to_string()))?;
                 sources.push(source.as_str());
-                patterns.push((i, re, value_groups.clone()));
+                patterns.push((i, OnceLock::new(), value_groups.clone()));
             }
         }
         for (i, rule) in rules.iter().enumerate() {
@@ -181,6 +187,10 @@ impl Engine {
     fn accept(&self, text: &[u8], pid: usize, start: usize) -> Option<Candidate> {
         let (rule_idx, re, value_groups) = &self.patterns[pid];
         let rule = &self.rules[*rule_idx];
+        let Matcher::Pattern { source, .. } = &rule.matcher else { return None };
+        // The multi-pattern regex compiled this source already, so this cannot fail in practice;
+        // if it ever did, the rule simply finds nothing more rather than aborting a scan.
+        let re = re.get_or_init(|| compile_one(source).ok()).as_ref()?;
         let input = Input::new(text).range(start..).anchored(Anchored::Yes);
         let (vs, ve) = if value_groups.is_empty() {
             let m = re.search(&input)?;
@@ -225,8 +235,4 @@ impl Engine {
             }
         }
     }
-}
-
-fn rule_error(rule: &Rule, message: String) -> Error {
-    Error::Rule { origin: rule.origin.clone(), id: Some(rule.id.clone()), message }
 }

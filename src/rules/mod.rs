@@ -149,13 +149,11 @@ impl RuleSpec {
         }
         let matcher = match (&self.pattern, self.keywords.is_empty(), &self.detector) {
             (Some(p), true, None) => {
-                let re = crate::engine::compile_one(p).map_err(|e| err(format!("bad pattern: {e}")))?;
-                let info = re.group_info();
-                let mut groups: Vec<(&str, usize)> = info
-                    .pattern_names(regex_automata::PatternID::ZERO)
-                    .enumerate()
-                    .filter_map(|(i, n)| n.filter(|n| n.starts_with("value")).map(|n| (n, i)))
-                    .collect();
+                // Parsing checks the pattern and names its groups without compiling it: the
+                // engine compiles every pattern once, together (see `engine`).
+                let hir = crate::engine::parse_pattern(p).map_err(|e| err(format!("bad pattern: {e}")))?;
+                let mut groups: Vec<(String, usize)> = Vec::new();
+                value_groups(&hir, &mut groups);
                 groups.sort_unstable();
                 Matcher::Pattern { source: p.clone(), value_groups: groups.into_iter().map(|(_, i)| i).collect() }
             }
@@ -200,6 +198,22 @@ impl RuleSpec {
             negative_examples: self.negative_examples,
             origin: origin.to_string(),
         })
+    }
+}
+
+/// Collects the capture groups named `value…` of a parsed pattern with their indices.
+fn value_groups(hir: &regex_syntax::hir::Hir, out: &mut Vec<(String, usize)>) {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(c) => {
+            if let Some(name) = c.name.as_deref().filter(|n| n.starts_with("value")) {
+                out.push((name.to_string(), c.index as usize));
+            }
+            value_groups(&c.sub, out);
+        }
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().for_each(|h| value_groups(h, out)),
+        HirKind::Repetition(r) => value_groups(&r.sub, out),
+        _ => {}
     }
 }
 
