@@ -233,17 +233,30 @@ const CUES: &[&[&[u8]]] = &[
 /// Finds diagnoses named right after a cue phrase, when no dictionary term was found there.
 fn cued(chunk: &Chunk, rule: usize, found: &[(usize, usize)], out: &mut Vec<Candidate>) {
     let toks = chunk.tokens;
-    let lower = |k: usize| chunk.word(k).to_ascii_lowercase();
+    let mut found = found.to_vec();
+    found.sort_unstable();
     for i in 1..toks.len() {
+        // Every cue ends in one of a few words: test those before the whole table.
+        let prev = chunk.word(i - 1);
+        if !(3..=9).contains(&prev.len())
+            || !matches!(prev[0] | 0x20, b'f' | b'w' | b'o' | b'b')
+            || chunk.gap_before(i) != b" "
+        {
+            continue;
+        }
         let hit = CUES.iter().any(|cue| {
             cue.len() <= i
                 && cue.iter().enumerate().all(|(n, w)| {
                     let k = i - cue.len() + n;
-                    lower(k) == *w && (n + 1 == cue.len() || chunk.gap_after(k) == b" ")
+                    chunk.word(k).eq_ignore_ascii_case(w) && (n + 1 == cue.len() || chunk.gap_after(k) == b" ")
                 })
-                && chunk.gap_before(i) == b" "
         });
-        if !hit || found.iter().any(|&(s, e)| s < toks[i].end && toks[i].start < e) {
+        if !hit {
+            continue;
+        }
+        // Already covered by a dictionary term? (`found` is sorted by start.)
+        let p = found.partition_point(|&(s, _)| s < toks[i].end);
+        if p > 0 && found[..p].iter().rev().take(8).any(|&(_, e)| toks[i].start < e) {
             continue;
         }
         let mut last = i;

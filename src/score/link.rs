@@ -129,7 +129,8 @@ pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored])
     let is_health: Vec<bool> = scored.iter().map(|s| rules[s.candidate.rule].category.is_health()).collect();
     let mut links = Vec::new();
     let starts: Vec<usize> = scored.iter().map(|s| s.candidate.start).collect();
-    let inside = |k: usize, (a, b): (usize, usize)| starts[k] >= a && starts[k] < b;
+    // Findings are sorted by start: each unit, paragraph and sentence takes the next run of them.
+    let range = |(a, b): (usize, usize)| starts.partition_point(|&s| s < a)..starts.partition_point(|&s| s < b);
     let mut push = |ids: Vec<usize>, health: Vec<usize>, unit: &'static str, scored: &mut [Scored]| {
         let mut findings: Vec<usize> = ids.iter().chain(&health).copied().collect();
         findings.sort_unstable();
@@ -148,7 +149,7 @@ pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored])
     };
     if !units.is_empty() {
         for u in units {
-            let members: Vec<usize> = (0..scored.len()).filter(|&k| inside(k, (u.start, u.end))).collect();
+            let members: Vec<usize> = range((u.start, u.end)).collect();
             let ids: Vec<usize> = members.iter().copied().filter(|&k| is_id[k]).collect();
             let health: Vec<usize> = members.iter().copied().filter(|&k| is_health[k]).collect();
             if !ids.is_empty() && !health.is_empty() {
@@ -158,13 +159,13 @@ pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored])
         return links;
     }
     for para in paragraphs(text) {
-        if !(0..scored.len()).any(|k| inside(k, para) && is_health[k]) {
+        if !range(para).any(|k| is_health[k]) {
             continue;
         }
         let mut carried: Vec<usize> = Vec::new(); // identities of earlier sentences
         for sent in sentences(text, para) {
-            let ids: Vec<usize> = (0..scored.len()).filter(|&k| is_id[k] && inside(k, sent)).collect();
-            let health: Vec<usize> = (0..scored.len()).filter(|&k| is_health[k] && inside(k, sent)).collect();
+            let ids: Vec<usize> = range(sent).filter(|&k| is_id[k]).collect();
+            let health: Vec<usize> = range(sent).filter(|&k| is_health[k]).collect();
             if !health.is_empty() {
                 if !ids.is_empty() {
                     push(ids.clone(), health, "sentence", scored);

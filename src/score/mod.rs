@@ -128,15 +128,16 @@ fn resolve_overlaps(scored: &mut Vec<Scored>) {
             .then(x.candidate.rule.cmp(&y.candidate.rule))
             .then(x.candidate.start.cmp(&y.candidate.start))
     });
-    let mut kept: Vec<(usize, usize)> = Vec::new(); // sorted (start, end) of kept spans
+    // Kept spans by start; a tree, not a sorted Vec, so a dense export with 100k candidates
+    // does not pay a memmove per insert.
+    let mut kept: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     let mut keep = vec![false; scored.len()];
     for i in order {
         let c = scored[i].candidate;
-        let pos = kept.partition_point(|&(s, _)| s < c.start);
-        let clash_prev = pos > 0 && kept[pos - 1].1 > c.start;
-        let clash_next = pos < kept.len() && kept[pos].0 < c.end;
+        let clash_prev = kept.range(..c.start).next_back().is_some_and(|(_, &e)| e > c.start);
+        let clash_next = kept.range(c.start..).next().is_some_and(|(&s, _)| s < c.end);
         if !clash_prev && !clash_next {
-            kept.insert(pos, (c.start, c.end));
+            kept.insert(c.start, c.end);
             keep[i] = true;
         }
     }
