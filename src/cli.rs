@@ -3,6 +3,8 @@
 //! This module only describes the surface; `config` turns it into a resolved [`crate::Config`].
 //! The `///` docs of each flag are its `--help` text. Flag names are a public contract.
 
+use crate::extract::Kind;
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -129,26 +131,15 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Input formats for `--type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[allow(missing_docs)]
-pub enum InputType {
-    /// Detect from the file name and its first bytes.
-    Auto,
-    Text,
-    Html,
-    Csv,
-    Tsv,
-    Json,
-    Jsonl,
-    Docx,
-    Pptx,
-    Xlsx,
-    Odt,
-    Eml,
-    Mbox,
-    Pdf,
-    Zip,
+/// The `--type` choice: `auto` (detect from the name and first bytes) or one format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputType(pub Option<Kind>);
+
+/// Parses `--type`: `auto` or a format name from [`Kind::ALL`].
+fn input_type_parser() -> impl clap::builder::TypedValueParser<Value = InputType> {
+    let names = std::iter::once("auto").chain(Kind::ALL.iter().map(|k| k.as_str()));
+    clap::builder::PossibleValuesParser::new(names)
+        .map(|s| InputType(Kind::ALL.iter().copied().find(|k| k.as_str() == s)))
 }
 
 /// Severity thresholds.
@@ -221,7 +212,7 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_inline_allow: bool,
     /// Read every input as this format instead of detecting it from its name and content.
-    #[arg(long = "type", value_enum, value_name = "TYPE", default_value = "auto")]
+    #[arg(long = "type", value_name = "TYPE", default_value = "auto", value_parser = input_type_parser())]
     pub input_type: InputType,
     /// Rule selection.
     #[command(flatten)]
@@ -255,6 +246,18 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_format_is_a_type_choice() {
+        for k in Kind::ALL {
+            let cli = Cli::try_parse_from(["phiscan", "scan", "--type", k.as_str()]).unwrap();
+            let Command::Scan(args) = cli.command else { panic!() };
+            assert_eq!(args.input_type, InputType(Some(k)));
+        }
+        let cli = Cli::try_parse_from(["phiscan", "scan"]).unwrap();
+        let Command::Scan(args) = cli.command else { panic!() };
+        assert_eq!(args.input_type, InputType(None));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! file are errors that name the key, the file and the line, so a misspelt `exlude` never
 //! silently scans what the user meant to leave out.
 
-use crate::cli::{ColorChoice, Format, InputType, Level, RuleArgs, ScanArgs};
+use crate::cli::{ColorChoice, Format, Level, RuleArgs, ScanArgs};
 use crate::error::{Error, Result};
 use crate::extract::Kind;
 use crate::finding::{Category, Severity};
@@ -337,26 +337,6 @@ fn roster_rule(path: &Path) -> Result<Rule> {
     Ok(rule)
 }
 
-fn input_kind(t: InputType) -> Option<Kind> {
-    Some(match t {
-        InputType::Auto => return None,
-        InputType::Text => Kind::Text,
-        InputType::Html => Kind::Html,
-        InputType::Csv => Kind::Csv,
-        InputType::Tsv => Kind::Tsv,
-        InputType::Json => Kind::Json,
-        InputType::Jsonl => Kind::Jsonl,
-        InputType::Docx => Kind::Docx,
-        InputType::Pptx => Kind::Pptx,
-        InputType::Xlsx => Kind::Xlsx,
-        InputType::Odt => Kind::Odt,
-        InputType::Eml => Kind::Eml,
-        InputType::Mbox => Kind::Mbox,
-        InputType::Pdf => Kind::Pdf,
-        InputType::Zip => Kind::Zip,
-    })
-}
-
 /// Resolves `phiscan scan` flags and the config file found from the first path into a [`Config`]
 /// and its rules (for library users scanning with one config; the binary resolves one config per
 /// distinct nearest file, see [`resolve_with`]).
@@ -432,7 +412,7 @@ pub fn resolve_with(args: &ScanArgs, file: &ConfigFile) -> Result<(Config, Vec<R
         min_confidence,
         allow: spec.allow.iter().map(|a| a.to_lowercase()).collect(),
         config_file: file.path.clone(),
-        input_type: input_kind(args.input_type),
+        input_type: args.input_type.0,
         config_exclude: spec.exclude.clone(),
         inline_allow: !args.no_inline_allow,
         source,

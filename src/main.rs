@@ -49,8 +49,6 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {
         Command::Scan(args) => {
-            // The dictionaries build on another core while flags, config and files are read.
-            phiscan::engine::lexicon::Lexicon::warm_up();
             let known = match &args.baseline {
                 Some(file) => Some(load_baseline(file)?),
                 None => None,

@@ -108,7 +108,12 @@ impl Detectors {
                 }
             }
         }
-        Detectors { rules: d }
+        let detectors = Detectors { rules: d };
+        if detectors.active() {
+            // The dictionaries build on another core while the regexes compile and files are read.
+            Lexicon::warm_up();
+        }
+        detectors
     }
 
     fn active(&self) -> bool {

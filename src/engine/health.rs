@@ -147,15 +147,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, out: &mut Vec<Candidate>, scra
         if let Some((end, flags)) = lexicon::longest_phrase(chunk.lex, chunk.text, toks, i, want, scratch) {
             if let Some((rule, conf)) = pick(chunk, rules, i, end, flags) {
                 // Extend a diagnosis over a head noun right after it ("breast cancer" + "syndrome").
-                let mut last = end;
-                if flags & DIAGNOSIS != 0 {
-                    while last + 1 < toks.len()
-                        && chunk.gap_after(last) == b" "
-                        && toks[last + 1].flags & DISEASE_HEAD != 0
-                    {
-                        last += 1;
-                    }
-                }
+                let last = if flags & DIAGNOSIS != 0 { heads_after(chunk, end) } else { end };
                 // Modifiers before a diagnosis ("Duchenne" in "Duchenne muscular dystrophy").
                 let first = if flags & DIAGNOSIS != 0 { modifiers_before(chunk, i, covered_until) } else { i };
                 out.push(Candidate {
@@ -182,11 +174,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, out: &mut Vec<Candidate>, scra
                     covered_until = i + 1;
                 }
             } else if disease_suffix(chunk, i) {
-                let mut last = i;
-                while last + 1 < toks.len() && chunk.gap_after(last) == b" " && toks[last + 1].flags & DISEASE_HEAD != 0
-                {
-                    last += 1;
-                }
+                let last = heads_after(chunk, i);
                 out.push(Candidate { rule, start: t.start, end: toks[last].end, confidence: 0.6, evidence: 0 });
                 learn_abbreviation(chunk, last, &mut learned);
                 covered_until = last + 1;
@@ -207,6 +195,16 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, out: &mut Vec<Candidate>, scra
             }
         }
     }
+}
+
+/// Returns the last token of the disease head nouns that directly follow token `last`
+/// ("... carcinoma" + "syndrome"), or `last` when none do.
+fn heads_after(chunk: &Chunk, mut last: usize) -> usize {
+    let toks = chunk.tokens;
+    while last + 1 < toks.len() && chunk.gap_after(last) == b" " && toks[last + 1].flags & DISEASE_HEAD != 0 {
+        last += 1;
+    }
+    last
 }
 
 /// Phrases after which the next words name what a person has ("tested positive for C. diff").

@@ -87,6 +87,8 @@ pub struct Engine {
 impl Engine {
     /// Compiles the rules into one engine.
     pub fn new(rules: Vec<Rule>) -> Result<Engine> {
+        // First, so the dictionaries start building while the regexes compile.
+        let lexicon = detectors::Detectors::new(&rules);
         let mut sources = Vec::new();
         let mut patterns = Vec::new();
         let mut kw = Vec::new();
@@ -137,7 +139,6 @@ impl Engine {
                     .map_err(|e| Error::Rule { origin: "engine".into(), id: None, message: e.to_string() })?,
             )
         };
-        let lexicon = detectors::Detectors::new(&rules);
         Ok(Engine { rules, multi, patterns, keywords, keyword_rule, lexicon })
     }
 

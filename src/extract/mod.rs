@@ -64,6 +64,24 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every format, in `--type` order.
+    pub const ALL: [Kind; 14] = [
+        Kind::Text,
+        Kind::Html,
+        Kind::Csv,
+        Kind::Tsv,
+        Kind::Json,
+        Kind::Jsonl,
+        Kind::Docx,
+        Kind::Pptx,
+        Kind::Xlsx,
+        Kind::Odt,
+        Kind::Eml,
+        Kind::Mbox,
+        Kind::Pdf,
+        Kind::Zip,
+    ];
+
     /// Returns the name used by `--type` and in messages.
     pub fn as_str(self) -> &'static str {
         match self {
