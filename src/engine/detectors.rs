@@ -133,11 +133,12 @@ impl Detectors {
         let lex = Lexicon::get();
         let mut tokens = Vec::new();
         let mut scratch = Vec::new();
+        let mut cache = lexicon::FlagCache::default();
         let mut start = 0;
         while start < text.len() {
             let end = chunk_end(text, start);
             tokens.clear();
-            lexicon::tokenize(lex, &text[start..end], start, &mut tokens, &mut scratch);
+            lexicon::tokenize(lex, &mut cache, &text[start..end], start, &mut tokens, &mut scratch);
             if !tokens.is_empty() {
                 let chunk = Chunk {
                     text,

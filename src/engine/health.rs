@@ -190,7 +190,11 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, out: &mut Vec<Candidate>, scra
     }
     if let (Some(rule), false) = (rules.diagnosis, learned.is_empty()) {
         for (k, t) in toks.iter().enumerate() {
-            if learned.iter().any(|a| a.as_slice() == chunk.word(k)) {
+            // Learned abbreviations are 2-8 characters with capitals: test only such tokens.
+            if t.end - t.start <= 8
+                && matches!(t.shape, Shape::Upper | Shape::Other)
+                && learned.iter().any(|a| a.as_slice() == chunk.word(k))
+            {
                 out.push(Candidate { rule, start: t.start, end: t.end, confidence: 0.7, evidence: 0 });
             }
         }
@@ -346,11 +350,16 @@ fn disease_suffix(chunk: &Chunk, i: usize) -> bool {
         return false;
     }
     let w = chunk.word(i);
-    if w.len() < 6 || !w.is_ascii() {
+    // Every suffix ends in one of these letters: most words stop here, on the hot path.
+    if w.len() < 6 || w.len() > 40 || !matches!(w[w.len() - 1] | 0x20, b'a' | b's' | b'y' | b'e' | b'h') {
         return false;
     }
-    let lower: Vec<u8> = w.iter().map(u8::to_ascii_lowercase).collect();
-    let Ok(s) = std::str::from_utf8(&lower) else { return false };
+    let mut buf = [0u8; 40];
+    let lower = &mut buf[..w.len()];
+    for (d, s) in lower.iter_mut().zip(w) {
+        *d = s.to_ascii_lowercase();
+    }
+    let Ok(s) = std::str::from_utf8(lower) else { return false };
     SUFFIXES.iter().any(|suf| s.ends_with(suf)) && !NOT_DISEASE.contains(&s)
 }
 
@@ -371,5 +380,17 @@ fn learn_abbreviation(chunk: &Chunk, last: usize, learned: &mut Vec<Vec<u8>>) {
         && !learned.iter().any(|a| a == w)
     {
         learned.push(w.to_vec());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SUFFIXES;
+
+    #[test]
+    fn suffixes_end_in_the_letters_the_fast_check_allows() {
+        for s in SUFFIXES {
+            assert!(matches!(s.as_bytes()[s.len() - 1], b'a' | b's' | b'y' | b'e' | b'h'), "{s}");
+        }
     }
 }

@@ -261,7 +261,12 @@ impl Lexicon {
     /// Returns the flags of a lower-case term (0 when unknown).
     #[inline]
     pub fn flags(&self, key: &[u8]) -> u32 {
-        let h = fingerprint(key);
+        self.flags_of(fingerprint(key))
+    }
+
+    /// Returns the flags of the term with fingerprint `h`.
+    #[inline]
+    fn flags_of(&self, h: u64) -> u32 {
         let b = (h >> (64 - INDEX_BITS)) as usize;
         let (lo, hi) = (self.index[b] as usize, self.index[b + 1] as usize);
         let mut flags = 0;
@@ -277,6 +282,37 @@ impl Lexicon {
     pub fn zip_exists(&self, zip: u32) -> bool {
         let n = zip as usize;
         n < 100_000 && self.zips[n / 64] & (1 << (n % 64)) != 0
+    }
+}
+
+/// A small direct-mapped cache of recent lookups, one per scanning call.
+///
+/// Word frequencies follow Zipf's law: a few thousand words make most of any text, and each
+/// lookup in the full table costs two cache misses. This table fits in L2 and answers most
+/// tokens from there.
+pub struct FlagCache {
+    slots: Vec<(u64, u32)>,
+}
+
+impl Default for FlagCache {
+    fn default() -> FlagCache {
+        FlagCache { slots: vec![(0, 0); 1 << 13] }
+    }
+}
+
+impl FlagCache {
+    /// Returns the flags of a lower-case term, from the cache or the lexicon.
+    #[inline]
+    pub fn flags(&mut self, lex: &Lexicon, key: &[u8]) -> u32 {
+        let raw = fingerprint(key);
+        let h = raw | 1; // 0 marks an empty slot
+        let slot = &mut self.slots[(h as usize >> 1) & ((1 << 13) - 1)];
+        if slot.0 == h {
+            return slot.1;
+        }
+        let f = lex.flags_of(raw);
+        *slot = (h, f);
+        f
     }
 }
 
@@ -382,7 +418,14 @@ pub fn lower_into(word: &[u8], out: &mut Vec<u8>) {
 ///
 /// A token is a run of letters and digits (and any non-ASCII bytes), with single apostrophes,
 /// hyphens and periods-between-letters kept inside it ("O'Neil", "García-López", "covid-19").
-pub fn tokenize(lex: &Lexicon, text: &[u8], base: usize, out: &mut Vec<Token>, scratch: &mut Vec<u8>) {
+pub fn tokenize(
+    lex: &Lexicon,
+    cache: &mut FlagCache,
+    text: &[u8],
+    base: usize,
+    out: &mut Vec<Token>,
+    scratch: &mut Vec<u8>,
+) {
     let mut i = 0;
     let n = text.len();
     while i < n {
@@ -417,7 +460,7 @@ pub fn tokenize(lex: &Lexicon, text: &[u8], base: usize, out: &mut Vec<Token>, s
         let word = &text[start..i];
         scratch.clear();
         lower_into(word, scratch);
-        let mut flags = lex.flags(scratch);
+        let mut flags = cache.flags(lex, scratch);
         if flags == 0 {
             flags = fallback_flags(lex, scratch, word);
         }
@@ -544,7 +587,7 @@ mod tests {
     fn toks(text: &str) -> Vec<(String, Shape)> {
         let lex = Lexicon::get();
         let mut out = Vec::new();
-        tokenize(lex, text.as_bytes(), 0, &mut out, &mut Vec::new());
+        tokenize(lex, &mut FlagCache::default(), text.as_bytes(), 0, &mut out, &mut Vec::new());
         out.iter().map(|t| (text[t.start..t.end].to_string(), t.shape)).collect()
     }
 
@@ -576,7 +619,7 @@ mod tests {
         let text = b"with acute lymphoblastic leukemia today";
         let mut tokens = Vec::new();
         let mut scratch = Vec::new();
-        tokenize(lex, text, 0, &mut tokens, &mut scratch);
+        tokenize(lex, &mut FlagCache::default(), text, 0, &mut tokens, &mut scratch);
         let (end, flags) = longest_phrase(lex, text, &tokens, 1, DIAGNOSIS, &mut scratch).unwrap();
         assert_eq!(end, 3);
         assert!(flags & DIAGNOSIS != 0);

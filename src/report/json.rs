@@ -99,7 +99,7 @@ pub fn write_document(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result
         );
     }
     let doc = Document { version: VERSION, findings, files, breaches, summary: summary(outcome) };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    serde_json::to_writer(&mut *out, &doc)?;
     writeln!(out)
 }
 
