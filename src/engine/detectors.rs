@@ -27,6 +27,13 @@ pub struct DetectorRules {
     pub procedure: Option<usize>,
 }
 
+/// Whether a gap between two tokens is exactly one space (the hot-path test of every detector;
+/// a slice comparison would call `memcmp` for one byte).
+#[inline]
+pub fn single_space(gap: &[u8]) -> bool {
+    gap.len() == 1 && gap[0] == b' '
+}
+
 /// What a detector sees: the chunk's text, its tokens and the lexicon.
 pub struct Chunk<'a> {
     /// The whole text (offsets in tokens are into it).

@@ -8,7 +8,7 @@
 //! minus the everyday words that share them (diploma, diagnosis, empathy). Abbreviations a text
 //! defines for a disease ("adenomatous polyposis coli (APC)") are learned and found again.
 
-use super::detectors::{Chunk, DetectorRules};
+use super::detectors::{single_space, Chunk, DetectorRules};
 use super::lexicon::{self, Shape, DIAGNOSIS, DISEASE_HEAD, FIRST, FUNCTION, MEDICATION, NOT_NAME, PROCEDURE, SURNAME};
 use super::Candidate;
 
@@ -205,7 +205,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, out: &mut Vec<Candidate>, scra
 /// ("... carcinoma" + "syndrome"), or `last` when none do.
 fn heads_after(chunk: &Chunk, mut last: usize) -> usize {
     let toks = chunk.tokens;
-    while last + 1 < toks.len() && chunk.gap_after(last) == b" " && toks[last + 1].flags & DISEASE_HEAD != 0 {
+    while last + 1 < toks.len() && single_space(chunk.gap_after(last)) && toks[last + 1].flags & DISEASE_HEAD != 0 {
         last += 1;
     }
     last
@@ -250,7 +250,7 @@ fn cued(chunk: &Chunk, rule: usize, found: &[(usize, usize)], out: &mut Vec<Cand
             cue.len() <= i
                 && cue.iter().enumerate().all(|(n, w)| {
                     let k = i - cue.len() + n;
-                    chunk.word(k).eq_ignore_ascii_case(w) && (n + 1 == cue.len() || chunk.gap_after(k) == b" ")
+                    chunk.word(k).eq_ignore_ascii_case(w) && (n + 1 == cue.len() || single_space(chunk.gap_after(k)))
                 })
         });
         if !hit {
@@ -265,7 +265,7 @@ fn cued(chunk: &Chunk, rule: usize, found: &[(usize, usize)], out: &mut Vec<Cand
         while last + 1 < toks.len() && last - i < 2 {
             let gap = chunk.gap_after(last);
             let next = toks[last + 1];
-            let joins = gap == b" " || gap == b"-" || (gap == b". " && chunk.word(last).len() == 1);
+            let joins = single_space(gap) || gap == b"-" || (gap == b". " && chunk.word(last).len() == 1);
             if !joins || next.flags & (FUNCTION | NOT_NAME) != 0 || next.shape == Shape::Other {
                 break;
             }
@@ -323,7 +323,7 @@ fn modifiers_before(chunk: &Chunk, i: usize, floor: usize) -> usize {
     while first > floor && i - first < 3 {
         let p = first - 1;
         let gap = chunk.gap_before(first);
-        if !(gap == b" " || gap == b"-") {
+        if !(single_space(gap) || gap == b"-") {
             break;
         }
         let t = toks[p];

@@ -460,7 +460,8 @@ pub fn tokenize(
         let word = &text[start..i];
         scratch.clear();
         lower_into(word, scratch);
-        let mut flags = cache.flags(lex, scratch);
+        // Numbers are never names or terms worth a lookup (exports are full of them).
+        let mut flags = if word.iter().all(u8::is_ascii_digit) { 0 } else { cache.flags(lex, scratch) };
         if flags == 0 {
             flags = fallback_flags(lex, scratch, word);
         }

@@ -10,7 +10,7 @@
 //! (Parkinson's disease) are not people. Names with clinician cues (Dr, MD, surgeon) are marked
 //! as staff, so breach linking does not treat a clinician in a bio as a patient.
 
-use super::detectors::Chunk;
+use super::detectors::{single_space, Chunk};
 use super::lexicon::{
     self, Shape, AMBIGUOUS, DIAGNOSIS, DISEASE_HEAD, FIRST, MEDICATION, NOT_NAME, ORG, PARTICLE, ROLE, STAFF,
     STAFF_ROLE, STATE, SURNAME, TITLE,
@@ -34,7 +34,7 @@ fn strong(flags: u32) -> bool {
 
 /// Whether a gap between two name tokens keeps them in one name: a space, or an initial's period.
 fn joins(gap: &[u8], prev_shape: Shape) -> bool {
-    gap == b" " || (prev_shape == Shape::Initial && (gap == b". " || gap == b"."))
+    single_space(gap) || (prev_shape == Shape::Initial && (gap == b". " || gap == b"."))
 }
 
 /// A scored run of name tokens.
@@ -128,7 +128,7 @@ fn title_start(chunk: &Chunk, first: usize) -> usize {
         && matches!(toks[first - 1].shape, Shape::Capitalized | Shape::Upper | Shape::Lower)
     {
         let gap = chunk.gap_before(first);
-        if gap == b" " || gap == b". " {
+        if single_space(gap) || gap == b". " {
             let w = chunk.word(first - 1);
             // Only short titles (Mr, Dr, Mrs), not "doctor" or "nurse" used as a noun.
             if w.len() <= 4 && w[0].is_ascii_alphabetic() {
@@ -194,7 +194,7 @@ fn run_at(chunk: &Chunk, i: usize, scratch: &mut Vec<u8>) -> Option<usize> {
         } else if toks[next].flags & PARTICLE != 0
             && toks[next].shape == Shape::Lower
             && next + 1 < toks.len()
-            && chunk.gap_after(next) == b" "
+            && single_space(chunk.gap_after(next))
         {
             // "van der Berg": particles join only when a capitalised word follows them.
             let mut k = next;
@@ -204,7 +204,7 @@ fn run_at(chunk: &Chunk, i: usize, scratch: &mut Vec<u8>) -> Option<usize> {
                 }
                 k += 1;
             }
-            if k < toks.len() && k > next && nameish(chunk, k) && chunk.gap_after(k - 1) == b" " {
+            if k < toks.len() && k > next && nameish(chunk, k) && single_space(chunk.gap_after(k - 1)) {
                 end = k;
                 count += 1;
             } else {
@@ -233,7 +233,7 @@ fn score_run(chunk: &Chunk, s: usize, e: usize) -> Option<(f32, u32)> {
         return None;
     }
     let after = chunk.gap_after(e);
-    if e + 1 < toks.len() && (after == b" " || after == b"-") {
+    if e + 1 < toks.len() && (single_space(after) || after == b"-") {
         let next = toks[e + 1];
         if next.flags & (ORG | DISEASE_HEAD) != 0 && next.shape != Shape::Upper {
             return None;
@@ -243,7 +243,7 @@ fn score_run(chunk: &Chunk, s: usize, e: usize) -> Option<(f32, u32)> {
         return None;
     }
     // "88 North Elm": capitalised words after a house number are a street.
-    if s > 0 && chunk.gap_before(s) == b" " && chunk.word(s - 1).iter().all(u8::is_ascii_digit) {
+    if s > 0 && single_space(chunk.gap_before(s)) && chunk.word(s - 1).iter().all(u8::is_ascii_digit) {
         return None;
     }
     // A single token that is a health term ("Crohn's", "Lyme") is the health detector's.
@@ -270,7 +270,7 @@ fn score_run(chunk: &Chunk, s: usize, e: usize) -> Option<(f32, u32)> {
     }
 
     // "from Millbrook": a lone surname after a place preposition is more likely a town.
-    let after_place_prep = s > 0 && toks[s - 1].flags & lexicon::PLACE_PREP != 0 && chunk.gap_before(s) == b" ";
+    let after_place_prep = s > 0 && toks[s - 1].flags & lexicon::PLACE_PREP != 0 && single_space(chunk.gap_before(s));
     if words == 1 && !strong_first && after_place_prep {
         boost -= 0.2;
     }
@@ -350,14 +350,14 @@ fn context(chunk: &Chunk, s: usize, e: usize, evidence: &mut u32) -> (f32, bool)
     if s > 0 {
         let p = toks[s - 1];
         let pw = lower(chunk, s - 1);
-        if p.flags & TITLE != 0 && (before == b" " || before == b". ") {
+        if p.flags & TITLE != 0 && (single_space(before) || before == b". ") {
             boost = 0.4;
         }
-        if p.flags & STAFF != 0 && (before == b" " || before == b". ") {
+        if p.flags & STAFF != 0 && (single_space(before) || before == b". ") {
             boost = 0.4;
             staff = true;
         }
-        if p.flags & STAFF_ROLE != 0 && before == b" " {
+        if p.flags & STAFF_ROLE != 0 && single_space(before) {
             staff = true;
             boost = boost.max(0.2);
         }
@@ -386,7 +386,7 @@ fn context(chunk: &Chunk, s: usize, e: usize, evidence: &mut u32) -> (f32, bool)
             boost = boost.max(0.4);
             *evidence |= EVIDENCE_PATIENT;
         }
-        if before == b" " {
+        if single_space(before) {
             boost = boost.max(match pw.as_slice() {
                 b"i'm" | b"im" | b"called" | b"named" | b"says" | b"said" | b"asks" | b"asked" | b"told" | b"tells"
                 | b"wrote" | b"writes" | b"starring" | b"featuring" | b"feat" | b"dear" | b"hi" | b"hello" | b"hey"
@@ -395,7 +395,7 @@ fn context(chunk: &Chunk, s: usize, e: usize, evidence: &mut u32) -> (f32, bool)
                 _ => 0.0,
             });
         }
-        if s >= 2 && before == b" " {
+        if s >= 2 && single_space(before) {
             let ppw = lower(chunk, s - 2);
             if matches!(
                 (ppw.as_slice(), pw.as_slice()),
@@ -444,7 +444,7 @@ fn context(chunk: &Chunk, s: usize, e: usize, evidence: &mut u32) -> (f32, bool)
     }
     // ", MD", ", RN", " MD": credentials after a name.
     if e + 1 < toks.len()
-        && (after == b", " || after == b" ")
+        && (after == b", " || single_space(after))
         && toks[e + 1].flags & STAFF != 0
         && toks[e + 1].shape == Shape::Upper
     {

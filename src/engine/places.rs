@@ -6,7 +6,7 @@
 //! place when it sits between such cues ("from Quillton,"), which is how made-up and small towns
 //! are found.
 
-use super::detectors::Chunk;
+use super::detectors::{single_space, Chunk};
 use super::lexicon::{
     self, Shape, AMBIGUOUS_PLACE, DIAGNOSIS, FIRST, MEDICATION, NOT_NAME, ORG, PLACE, PLACE_PREP, PROCEDURE, STAFF,
     STATE, SURNAME,
@@ -56,9 +56,13 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, scratch: &mut 
             continue;
         }
         // An unknown town between cues: "from Quillton,", "in Wexbury, OH".
-        if i > 0 && toks[i - 1].flags & PLACE_PREP != 0 && chunk.gap_before(i) == b" " && unknown_word(chunk, i) {
+        if i > 0 && toks[i - 1].flags & PLACE_PREP != 0 && single_space(chunk.gap_before(i)) && unknown_word(chunk, i) {
             let mut end = i;
-            while end + 1 < toks.len() && end - i < 2 && chunk.gap_after(end) == b" " && unknown_word(chunk, end + 1) {
+            while end + 1 < toks.len()
+                && end - i < 2
+                && single_space(chunk.gap_after(end))
+                && unknown_word(chunk, end + 1)
+            {
                 end += 1;
             }
             let state = state_after(chunk, end);
@@ -110,14 +114,17 @@ fn state_after(chunk: &Chunk, end: usize) -> bool {
 /// Whether the place is the start of an organisation's name ("Elk City Hospital").
 fn followed_by_org(chunk: &Chunk, end: usize) -> bool {
     let toks = chunk.tokens;
-    end + 1 < toks.len() && chunk.gap_after(end) == b" " && toks[end + 1].flags & ORG != 0 && chunk.capitalized(end + 1)
+    end + 1 < toks.len()
+        && single_space(chunk.gap_after(end))
+        && toks[end + 1].flags & ORG != 0
+        && chunk.capitalized(end + 1)
 }
 
 /// Returns the confidence a place gains from its neighbours.
 fn evidence(chunk: &Chunk, s: usize, e: usize) -> f32 {
     let toks = chunk.tokens;
     let mut boost: f32 = 0.0;
-    if s > 0 && toks[s - 1].flags & PLACE_PREP != 0 && chunk.gap_before(s) == b" " {
+    if s > 0 && toks[s - 1].flags & PLACE_PREP != 0 && single_space(chunk.gap_before(s)) {
         boost += 0.3;
     }
     if state_after(chunk, e) {
