@@ -115,12 +115,7 @@ impl Detectors {
                 }
             }
         }
-        let detectors = Detectors { rules: d };
-        if detectors.active() {
-            // The dictionaries build on another core while the regexes compile and files are read.
-            Lexicon::warm_up();
-        }
-        detectors
+        Detectors { rules: d }
     }
 
     fn active(&self) -> bool {

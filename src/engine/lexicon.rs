@@ -10,278 +10,56 @@
 //! a 300k-term dictionary, checks word boundaries by construction, and lets the detectors
 //! ([`super::names`], [`super::health`], [`super::places`]) reason about neighbouring tokens.
 //!
-//! The table holds fingerprints of the embedded lists (see [`Lexicon`]): built once, lazily (or
-//! ahead of time on a background thread, see [`Lexicon::warm_up`]), and shared by every thread.
+//! The table holds fingerprints of the embedded lists (see [`Lexicon`]), compiled at build time
+//! and shared by every thread.
 
-use std::sync::OnceLock;
+use super::table::Table;
+pub use super::table::{
+    fingerprint, AMBIGUOUS, AMBIGUOUS_PLACE, DIAGNOSIS, DISEASE_HEAD, FIRST, FUNCTION, LISTS, MEDICATION, NOT_NAME,
+    ORG, PARTICLE, PLACE, PLACE_PREP, PREFIX, PROCEDURE, ROLE, STAFF, STAFF_ROLE, STATE, SURNAME, TITLE,
+};
 
-/// A given name.
-pub const FIRST: u32 = 1;
-/// A family name.
-pub const SURNAME: u32 = 1 << 1;
-/// A name that is also an everyday English word (Hope, Will, Brown): needs evidence.
-pub const AMBIGUOUS: u32 = 1 << 2;
-/// A diagnosis or condition.
-pub const DIAGNOSIS: u32 = 1 << 3;
-/// A medication.
-pub const MEDICATION: u32 = 1 << 4;
-/// A procedure, test, treatment or care event.
-pub const PROCEDURE: u32 = 1 << 5;
-/// A US city, town or county.
-pub const PLACE: u32 = 1 << 6;
-/// A place name that is also an English word (Mobile, Reading): needs evidence.
-pub const AMBIGUOUS_PLACE: u32 = 1 << 7;
-/// A longer entry continues after this key and a space.
-pub const PREFIX: u32 = 1 << 8;
-/// A courtesy title before a name (Mr, Mrs, Ms).
-pub const TITLE: u32 = 1 << 9;
-/// A clinician's title or credential (Dr, Nurse, MD, RN): the person is staff.
-pub const STAFF: u32 = 1 << 10;
-/// A word that introduces a patient or private person (patient, daughter, wife).
-pub const ROLE: u32 = 1 << 11;
-/// A name particle (van, der, de, la).
-pub const PARTICLE: u32 = 1 << 12;
-/// A word that is never part of a person's name (months, weekdays, function words).
-pub const NOT_NAME: u32 = 1 << 13;
-/// A word that makes the capitalised words before it an organisation or a thing (Inc, Hospital).
-pub const ORG: u32 = 1 << 14;
-/// A head noun that makes the words before it a disease (disease, syndrome, deficiency).
-pub const DISEASE_HEAD: u32 = 1 << 15;
-/// A preposition that introduces a place (from, in, near).
-pub const PLACE_PREP: u32 = 1 << 16;
-/// A US state or its postal abbreviation.
-pub const STATE: u32 = 1 << 17;
-/// A function word (the, of, and): never a disease modifier.
-pub const FUNCTION: u32 = 1 << 18;
-/// A clinician role noun (surgeon, physician, chief): a name next to it is staff.
-pub const STAFF_ROLE: u32 = 1 << 19;
-
-const FIRST_NAMES: &str = include_str!("../../rules/dicts/first-names.txt");
-const SURNAMES: &str = include_str!("../../rules/dicts/surnames.txt");
-const AMBIGUOUS_NAMES: &str = include_str!("../../rules/dicts/ambiguous-names.txt");
-const DIAGNOSES: &str = include_str!("../../rules/dicts/diagnoses.txt");
-const MEDICATIONS: &str = include_str!("../../rules/dicts/medications.txt");
-const PROCEDURES: &str = include_str!("../../rules/dicts/procedures.txt");
-const PLACES: &str = include_str!("../../rules/dicts/places.txt");
-const AMBIGUOUS_PLACES: &str = include_str!("../../rules/dicts/ambiguous-places.txt");
-const CUES: &str = include_str!("../../rules/dicts/cues.txt");
-const ZIPCODES: &str = include_str!("../../rules/dicts/zipcodes.txt");
-
-/// Every embedded word list: (file name, contents), for the canonical-form test and docs.
-pub const LISTS: &[(&str, &str)] = &[
-    ("ambiguous-names.txt", AMBIGUOUS_NAMES),
-    ("ambiguous-places.txt", AMBIGUOUS_PLACES),
-    ("cues.txt", CUES),
-    ("diagnoses.txt", DIAGNOSES),
-    ("first-names.txt", FIRST_NAMES),
-    ("medications.txt", MEDICATIONS),
-    ("places.txt", PLACES),
-    ("procedures.txt", PROCEDURES),
-    ("surnames.txt", SURNAMES),
-    ("zipcodes.txt", ZIPCODES),
-];
+/// The table compiled from `rules/dicts/` by `build.rs`.
+static COMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon.bin"));
 
 /// The word table: lower-case term → flags.
 ///
 /// Stored as fingerprints, not strings: every term (and every word-boundary prefix of a
-/// multi-word term) becomes a 64-bit hash with its flags, ordered by the hash's top bits with an
-/// index over them. Building it is a sequential pass over the embedded lists and a three-pass
-/// radix sort, a few milliseconds, where a hash map of 600k string keys took tens (one cache
-/// miss per insert); a lookup is one hash and two cache lines. Distinct terms that share a
-/// 64-bit hash are vanishingly unlikely and would only merge their flags.
+/// multi-word term) is a 64-bit hash with its flags, sorted, with an index over the hash's top
+/// bits, compiled at build time (see [`super::table`]). A lookup is one hash and two cache
+/// lines; nothing is built at run time. Distinct terms that share a 64-bit hash are vanishingly
+/// unlikely and would only merge their flags.
+#[derive(Clone, Copy)]
 pub struct Lexicon {
-    entries: Vec<Entry>,
-    index: Vec<u32>,
-    zips: Vec<u64>,
-}
-
-#[derive(Clone, Copy, Default)]
-struct Entry {
-    key: u64,
-    flags: u32,
-}
-
-/// Bits of the hash that pick an index bucket.
-const INDEX_BITS: u32 = 18;
-
-/// Returns the 64-bit fingerprint of a lower-case term.
-#[inline]
-pub fn fingerprint(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = (bytes.len() as u64).wrapping_mul(K) ^ 0x5151_5151_5151_5151;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut buf = [0u8; 8];
-        buf[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
-    }
-    // Murmur3's finaliser spreads every input bit over the top bits used by the index.
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-    h ^ (h >> 33)
-}
-
-fn terms(list: &'static str) -> impl Iterator<Item = &'static str> {
-    list.lines().filter(|l| !l.is_empty() && !l.starts_with('#'))
-}
-
-/// Returns the flag named in `cues.txt` section headers.
-fn cue_flag(name: &str) -> u32 {
-    match name {
-        "title" => TITLE,
-        "staff" => STAFF,
-        "staff-role" => STAFF_ROLE,
-        "role" => ROLE,
-        "particle" => PARTICLE,
-        "not-name" => NOT_NAME,
-        "org" => ORG,
-        "disease-head" => DISEASE_HEAD,
-        "place-prep" => PLACE_PREP,
-        "state" => STATE,
-        "function" => FUNCTION,
-        _ => 0,
-    }
-}
-
-/// Appends the entries of one term: the term with `flag`, each word-boundary prefix with PREFIX.
-fn add(out: &mut Vec<Entry>, term: &str, flag: u32) {
-    let bytes = term.as_bytes();
-    out.push(Entry { key: fingerprint(bytes), flags: flag });
-    for (i, b) in bytes.iter().enumerate() {
-        if *b == b' ' {
-            out.push(Entry { key: fingerprint(&bytes[..i]), flags: PREFIX });
-        }
-    }
-}
-
-/// Sorts entries by the top [`INDEX_BITS`] of their key: two stable 9-bit counting passes,
-/// each streaming through memory with 512 write cursors.
-fn radix_sort(entries: &mut Vec<Entry>) {
-    const DIGIT: u32 = INDEX_BITS / 2;
-    const MASK: u64 = (1 << DIGIT) - 1;
-    let mut buf = vec![Entry::default(); entries.len()];
-    for pass in 0..2 {
-        let shift = 64 - INDEX_BITS + DIGIT * pass;
-        let mut counts = [0usize; 1 << DIGIT];
-        for e in entries.iter() {
-            counts[((e.key >> shift) & MASK) as usize] += 1;
-        }
-        let mut pos = [0usize; 1 << DIGIT];
-        let mut sum = 0;
-        for (p, c) in pos.iter_mut().zip(counts) {
-            *p = sum;
-            sum += c;
-        }
-        for e in entries.iter() {
-            let d = ((e.key >> shift) & MASK) as usize;
-            buf[pos[d]] = *e;
-            pos[d] += 1;
-        }
-        std::mem::swap(entries, &mut buf);
-    }
+    table: Table<'static>,
 }
 
 impl Lexicon {
-    fn build() -> Lexicon {
-        // Two halves on two threads: the surname list alone is half the work.
-        let (surnames, mut entries) = std::thread::scope(|s| {
-            let surnames = s.spawn(|| {
-                let mut out = Vec::with_capacity(170_000);
-                for t in terms(SURNAMES) {
-                    add(&mut out, t, SURNAME);
-                }
-                out
-            });
-            // Room for both halves, so joining them copies once and never reallocates.
-            let mut out = Vec::with_capacity(460_000);
-            for (list, flag) in [
-                (FIRST_NAMES, FIRST),
-                (AMBIGUOUS_NAMES, AMBIGUOUS),
-                (DIAGNOSES, DIAGNOSIS),
-                (MEDICATIONS, MEDICATION),
-                (PROCEDURES, PROCEDURE),
-                (PLACES, PLACE),
-                (AMBIGUOUS_PLACES, PLACE | AMBIGUOUS_PLACE),
-            ] {
-                for t in terms(list) {
-                    add(&mut out, t, flag);
-                }
-            }
-            // cues.txt: `[section]` headers name the flag of the words below them.
-            let mut flag = 0;
-            for line in CUES.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
-                if let Some(section) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-                    flag = cue_flag(section);
-                } else {
-                    add(&mut out, line, flag);
-                }
-            }
-            let surnames = surnames.join().unwrap_or_default();
-            (surnames, out)
-        });
-        entries.extend(surnames);
-        radix_sort(&mut entries);
-        let mut index = vec![0u32; (1 << INDEX_BITS) + 1];
-        for e in &entries {
-            index[(e.key >> (64 - INDEX_BITS)) as usize + 1] += 1;
-        }
-        for i in 1..index.len() {
-            index[i] += index[i - 1];
-        }
-        let mut zips = vec![0u64; 100_000 / 64 + 1];
-        for z in terms(ZIPCODES) {
-            if let Ok(n) = z.parse::<usize>() {
-                zips[n / 64] |= 1 << (n % 64);
-            }
-        }
-        Lexicon { entries, index, zips }
-    }
-
-    /// Returns the shared lexicon, building it on first use.
+    /// Returns the shared lexicon (a view of the embedded table: free to call).
     pub fn get() -> &'static Lexicon {
-        static LEXICON: OnceLock<Lexicon> = OnceLock::new();
-        LEXICON.get_or_init(Lexicon::build)
-    }
-
-    /// Starts building the shared lexicon on a background thread, so that it is ready (or
-    /// nearly) by the time the first file has been read.
-    pub fn warm_up() {
-        std::thread::spawn(|| {
-            Lexicon::get();
-        });
+        static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+        LEXICON.get_or_init(|| Lexicon {
+            // build.rs wrote these bytes with the same code that reads them; a mismatch is a
+            // build bug, caught by the `compiled_table_is_current` test.
+            table: Table::parse(COMPILED).expect("the compiled lexicon table is well formed"),
+        })
     }
 
     /// Returns the flags of a lower-case term (0 when unknown).
     #[inline]
     pub fn flags(&self, key: &[u8]) -> u32 {
-        self.flags_of(fingerprint(key))
+        self.table.flags_of(fingerprint(key))
     }
 
     /// Returns the flags of the term with fingerprint `h`.
     #[inline]
     fn flags_of(&self, h: u64) -> u32 {
-        let b = (h >> (64 - INDEX_BITS)) as usize;
-        let (lo, hi) = (self.index[b] as usize, self.index[b + 1] as usize);
-        let mut flags = 0;
-        for e in &self.entries[lo..hi] {
-            if e.key == h {
-                flags |= e.flags;
-            }
-        }
-        flags
+        self.table.flags_of(h)
     }
 
     /// Whether a five-digit ZIP code exists.
     pub fn zip_exists(&self, zip: u32) -> bool {
-        let n = zip as usize;
-        n < 100_000 && self.zips[n / 64] & (1 << (n % 64)) != 0
+        self.table.zip_exists(zip)
     }
 }
 
@@ -627,6 +405,21 @@ mod tests {
     }
 
     #[test]
+    fn compiled_table_is_current() {
+        // build.rs reruns when rules/dicts changes; this proves the embedded bytes are what the
+        // lists compile to now, and that every entry is found.
+        assert!(COMPILED == super::super::table::compile().as_slice(), "stale lexicon table: rebuild");
+        let lex = Lexicon::get();
+        assert!(lex.table.len() > 250_000, "{} entries", lex.table.len());
+        for (list, flag) in [("first-names.txt", FIRST), ("diagnoses.txt", DIAGNOSIS), ("places.txt", PLACE)] {
+            let text = LISTS.iter().find(|(n, _)| *n == list).unwrap().1;
+            for t in super::super::table::terms(text) {
+                assert!(lex.flags(t.as_bytes()) & flag != 0, "{list}: {t:?} not found");
+            }
+        }
+    }
+
+    #[test]
     fn word_lists_are_canonical() {
         for (name, text) in LISTS {
             let body: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
@@ -641,9 +434,10 @@ mod tests {
                 assert_eq!(l.to_lowercase(), *l, "{name}: not lower case: {l:?}");
             }
         }
-        for l in CUES.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let cues = LISTS.iter().find(|(n, _)| *n == "cues.txt").unwrap().1;
+        for l in cues.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
             if let Some(s) = l.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-                assert_ne!(cue_flag(s), 0, "cues.txt: unknown section {s}");
+                assert_ne!(super::super::table::cue_flag(s), 0, "cues.txt: unknown section {s}");
             } else {
                 assert_eq!(l.to_lowercase(), l, "cues.txt: not lower case: {l:?}");
             }

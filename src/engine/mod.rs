@@ -13,6 +13,7 @@ pub mod health;
 pub mod lexicon;
 pub mod names;
 pub mod places;
+pub mod table;
 
 use crate::error::{Error, Result};
 use crate::rules::{Matcher, Rule};
@@ -53,9 +54,17 @@ pub fn parse_pattern(pattern: &str) -> std::result::Result<regex_syntax::hir::Hi
     regex_automata::util::syntax::parse_with(pattern, &syntax_config()).map_err(Box::new)
 }
 
-/// Compiles one rule pattern with the engine's syntax.
+/// Compiles one rule pattern with the engine's syntax, for anchored searches at a known start.
+///
+/// An anchored search never scans ahead for a literal, so no prefilter is built: literal
+/// extraction and a Teddy searcher were most of the cost of compiling a rule (a few hundred
+/// microseconds each, paid again for every rule that matches in a one-page draft).
 pub fn compile_one(pattern: &str) -> std::result::Result<Regex, Box<meta::BuildError>> {
-    Regex::builder().syntax(syntax_config()).configure(meta_config()).build(pattern).map_err(Box::new)
+    Regex::builder()
+        .syntax(syntax_config())
+        .configure(meta_config().auto_prefilter(false))
+        .build(pattern)
+        .map_err(Box::new)
 }
 
 /// Whether `b` continues a word (ASCII letters and digits, `_`, and any non-ASCII byte, so a
@@ -170,10 +179,10 @@ impl Engine {
                 break;
             };
             let pid = m.pattern().as_usize();
-            let accepted = self.accept(text, pid, m.start()).or_else(|| {
+            let accepted = self.accept(text, pid, m.start(), Some(m.end())).or_else(|| {
                 // The winner's validator said no; another rule may own this start (a 10-digit
                 // number that is not an NPI can still be a phone number).
-                (0..self.patterns.len()).filter(|p| *p != pid).find_map(|p| self.accept(text, p, m.start()))
+                (0..self.patterns.len()).filter(|p| *p != pid).find_map(|p| self.accept(text, p, m.start(), None))
             });
             if let Some(c) = accepted {
                 out.push(c);
@@ -185,23 +194,22 @@ impl Engine {
     }
 
     /// Runs pattern `pid` anchored at `start` and returns its candidate when it validates.
-    fn accept(&self, text: &[u8], pid: usize, start: usize) -> Option<Candidate> {
+    ///
+    /// `end` is where the multi-pattern search ended this pattern's match, when it was the
+    /// winner: leftmost-first gives the same span as the pattern alone, so a rule without value
+    /// groups needs no second search (and its own regex is never compiled).
+    fn accept(&self, text: &[u8], pid: usize, start: usize, end: Option<usize>) -> Option<Candidate> {
         let (rule_idx, re, value_groups) = &self.patterns[pid];
         let rule = &self.rules[*rule_idx];
         let Matcher::Pattern { source, .. } = &rule.matcher else { return None };
-        // The multi-pattern regex compiled this source already, so this cannot fail in practice;
-        // if it ever did, the rule simply finds nothing more rather than aborting a scan.
-        let re = re.get_or_init(|| compile_one(source).ok()).as_ref()?;
-        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-        let (vs, ve) = if value_groups.is_empty() {
-            let m = re.search(&input)?;
-            (m.start(), m.end())
+        let (vs, ve) = if let (Some(end), true) = (end, value_groups.is_empty()) {
+            (start, end)
         } else {
-            let mut c = re.create_captures();
-            re.search_captures(&input, &mut c);
-            let whole = c.get_match()?.span();
-            let span = value_groups.iter().find_map(|g| c.get_group(*g)).unwrap_or(whole);
-            (span.start, span.end)
+            // The multi-pattern regex compiled this source already, so this cannot fail in
+            // practice; if it ever did, the rule finds nothing more rather than aborting a scan.
+            let re = re.get_or_init(|| compile_one(source).ok()).as_ref()?;
+            let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+            Self::value_span(re, &input, value_groups)?
         };
         if ve <= vs {
             return None;
@@ -213,6 +221,20 @@ impl Engine {
             end: ve,
             confidence: rule.confidence,
             evidence: 0,
+        })
+    }
+
+    /// Returns the span of the first participating value group (or the whole match).
+    fn value_span(re: &Regex, input: &Input<'_>, value_groups: &[usize]) -> Option<(usize, usize)> {
+        Some(if value_groups.is_empty() {
+            let m = re.search(input)?;
+            (m.start(), m.end())
+        } else {
+            let mut c = re.create_captures();
+            re.search_captures(input, &mut c);
+            let whole = c.get_match()?.span();
+            let span = value_groups.iter().find_map(|g| c.get_group(*g)).unwrap_or(whole);
+            (span.start, span.end)
         })
     }
 
