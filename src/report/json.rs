@@ -46,15 +46,6 @@ struct FileEntry<'a> {
     notes: &'a [String],
 }
 
-#[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    findings: Vec<&'a Finding>,
-    files: Vec<FileEntry<'a>>,
-    breaches: Vec<Breach>,
-    summary: Summary<'a>,
-}
-
 fn summary(outcome: &Outcome) -> Summary<'_> {
     use crate::finding::Severity;
     let count = |s: Severity| outcome.findings().filter(|f| f.severity == s).count();
@@ -78,18 +69,33 @@ fn summary(outcome: &Outcome) -> Summary<'_> {
     }
 }
 
-/// Writes one JSON document.
+/// Writes the findings of one file as JSON values separated by `sep`.
+fn findings_part(findings: &[Finding], sep: u8, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    for (k, f) in findings.iter().enumerate() {
+        if k > 0 {
+            buf.push(sep);
+        }
+        serde_json::to_writer(&mut *buf, f)?;
+    }
+    Ok(())
+}
+
+/// Writes one JSON document: `{"version", "findings", "files", "breaches", "summary"}`.
+///
+/// The findings array, by far the largest part, is rendered per file in parallel (see
+/// [`super::write_per_file`]); the rest is small and written in order after it.
 pub fn write_document(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut findings = Vec::new();
+    write!(out, "{{\"version\":{VERSION},\"findings\":[")?;
+    super::write_per_file(&outcome.files, out, b",", |file, buf| findings_part(&file.findings, b',', buf))?;
     let mut files = Vec::new();
     let mut breaches = Vec::new();
+    let mut base = 0;
     for file in &outcome.files {
-        let base = findings.len();
-        findings.extend(file.findings.iter());
+        let n = file.findings.len();
         files.push(FileEntry {
             path: &file.path,
             verdict: file.verdict,
-            findings: (base..findings.len()).collect(),
+            findings: (base..base + n).collect(),
             notes: &file.notes,
         });
         breaches.extend(
@@ -97,18 +103,26 @@ pub fn write_document(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result
                 .iter()
                 .map(|b| Breach { findings: b.findings.iter().map(|i| i + base).collect(), ..b.clone() }),
         );
+        base += n;
     }
-    let doc = Document { version: VERSION, findings, files, breaches, summary: summary(outcome) };
-    serde_json::to_writer(&mut *out, &doc)?;
-    writeln!(out)
+    out.write_all(b"],\"files\":")?;
+    serde_json::to_writer(&mut *out, &files)?;
+    out.write_all(b",\"breaches\":")?;
+    serde_json::to_writer(&mut *out, &breaches)?;
+    out.write_all(b",\"summary\":")?;
+    serde_json::to_writer(&mut *out, &summary(outcome))?;
+    writeln!(out, "}}")
 }
 
 /// Writes one finding per line, then a `{"summary": …}` line.
 pub fn write_lines(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
-    for f in outcome.findings() {
-        serde_json::to_writer(&mut *out, f)?;
-        writeln!(out)?;
-    }
+    super::write_per_file(&outcome.files, out, b"", |file, buf| {
+        findings_part(&file.findings, b'\n', buf)?;
+        if !file.findings.is_empty() {
+            buf.push(b'\n');
+        }
+        Ok(())
+    })?;
     #[derive(Serialize)]
     struct Last<'a> {
         version: u32,

@@ -6,6 +6,8 @@
 use crate::config::Config;
 use crate::finding::Severity;
 use crate::scan::Outcome;
+#[allow(unused_imports)]
+use std::io::Write as _;
 use std::io::Write;
 
 fn paint(color: bool, code: &str, s: &str) -> String {
@@ -19,7 +21,7 @@ fn paint(color: bool, code: &str, s: &str) -> String {
 /// Writes the text report.
 pub fn write(outcome: &Outcome, config: &Config, out: &mut dyn Write) -> std::io::Result<()> {
     let c = config.color;
-    for file in &outcome.files {
+    super::write_per_file(&outcome.files, out, b"", |file, out| {
         for f in &file.findings {
             let sev = match f.severity {
                 Severity::High => paint(c, "1;31", "high  "),
@@ -42,6 +44,6 @@ pub fn write(outcome: &Outcome, config: &Config, out: &mut dyn Write) -> std::io
                 b.explanation
             )?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
