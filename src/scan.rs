@@ -368,9 +368,16 @@ impl Scanner {
     /// Scans `files` in parallel; the outcome is unsorted and has no rules or timing.
     pub fn scan_files(&self, files: &[FileInput], config: &Config) -> Outcome {
         let mut outcome = Outcome::default();
-        // No more threads than files: starting an idle thread costs a pre-commit run on one
-        // draft about a millisecond.
-        let threads = config.threads.min(files.len()).max(1);
+        // No more threads than files when they are small: starting an idle thread costs a
+        // pre-commit run on one draft about a millisecond. A large file keeps every thread
+        // (the engine splits its passes, see `Engine::find`).
+        let mut threads = config.threads.max(1);
+        if files.len() < threads {
+            let bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
+            if bytes < crate::engine::PARALLEL_MIN as u64 {
+                threads = files.len().max(1);
+            }
+        }
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
         let results: Vec<(String, Result<FileResult, FileProblem>)> = match &pool {
             Ok(pool) => {

@@ -360,7 +360,13 @@ fn disease_suffix(chunk: &Chunk, i: usize) -> bool {
         *d = s.to_ascii_lowercase();
     }
     let Ok(s) = std::str::from_utf8(lower) else { return false };
-    SUFFIXES.iter().any(|suf| s.ends_with(suf)) && !NOT_DISEASE.contains(&s)
+    // Compare the last two letters first: a full comparison per suffix was a tenth of the
+    // detector's time.
+    let (y, z) = (lower[w.len() - 2], lower[w.len() - 1]);
+    SUFFIXES.iter().any(|suf| {
+        let x = suf.as_bytes();
+        x[x.len() - 1] == z && x[x.len() - 2] == y && s.ends_with(suf)
+    }) && !NOT_DISEASE.contains(&s)
 }
 
 /// Learns "term (ABBR)" after a diagnosis ending at token `last`.
@@ -391,6 +397,7 @@ mod tests {
     fn suffixes_end_in_the_letters_the_fast_check_allows() {
         for s in SUFFIXES {
             assert!(matches!(s.as_bytes()[s.len() - 1], b'a' | b's' | b'y' | b'e' | b'h'), "{s}");
+            assert!(s.len() >= 2, "{s}: the two-letter pre-check needs two letters");
         }
     }
 }

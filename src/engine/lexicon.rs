@@ -252,6 +252,10 @@ pub fn tokenize(
 /// parts of a hyphenated name ("Varga-Holm").
 fn fallback_flags(lex: &Lexicon, key: &[u8], word: &[u8]) -> u32 {
     const NAMES: u32 = FIRST | SURNAME | AMBIGUOUS | PLACE;
+    // Most unknown words are plain ASCII with nothing to strip or fold: stop before any work.
+    if key.iter().all(|b| b.is_ascii_alphanumeric()) {
+        return 0;
+    }
     if let Some(stem) = key.strip_suffix(b"'s") {
         let f = lex.flags(stem) & NAMES;
         if f != 0 {

@@ -80,6 +80,9 @@ pub fn on_word_boundaries(text: &[u8], start: usize, end: usize) -> bool {
     (start == 0 || !is_word_byte(text[start - 1])) && (end >= text.len() || !is_word_byte(text[end]))
 }
 
+/// Texts at least this long run their regex and dictionary passes in parallel.
+pub const PARALLEL_MIN: usize = 256 * 1024;
+
 /// The compiled rule set, shared read-only by every scanning thread.
 pub struct Engine {
     rules: Vec<Rule>,
@@ -162,11 +165,24 @@ impl Engine {
     }
 
     /// Returns every validated candidate in `text`, sorted by start offset.
+    ///
+    /// The regex pass and the dictionary pass are independent: on a large text they run as two
+    /// rayon tasks, so a single big file (or the last one of a run) still uses two cores.
     pub fn find(&self, text: &[u8]) -> Vec<Candidate> {
-        let mut out = Vec::new();
-        self.find_patterns(text, &mut out);
-        self.find_keywords(text, &mut out);
-        self.lexicon.find(text, &mut out);
+        let regexes = || {
+            let mut out = Vec::new();
+            self.find_patterns(text, &mut out);
+            self.find_keywords(text, &mut out);
+            out
+        };
+        let words = || {
+            let mut out = Vec::new();
+            self.lexicon.find(text, &mut out);
+            out
+        };
+        let (mut out, more) =
+            if text.len() >= PARALLEL_MIN { rayon::join(regexes, words) } else { (regexes(), words()) };
+        out.extend(more);
         out.sort_by_key(|a| (a.start, a.end, a.rule));
         out
     }

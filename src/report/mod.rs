@@ -37,6 +37,9 @@ pub fn render(outcome: &Outcome, config: &Config, out: &mut dyn Write) -> std::i
 /// Findings rendered per batch by [`write_per_file`]: bounds the memory of rendered text.
 const BATCH_FINDINGS: usize = 20_000;
 
+/// Batches with fewer findings render on the calling thread.
+const PARALLEL_FINDINGS: usize = 2_000;
+
 /// Renders each file's part of a report with `part` on the current thread pool and writes the
 /// parts in file order, a bounded batch of files at a time, with `sep` between non-empty parts.
 ///
@@ -61,13 +64,15 @@ pub fn write_per_file(
         }
         let (batch, tail) = rest.split_at(n);
         rest = tail;
-        let parts: Vec<std::io::Result<Vec<u8>>> = batch
-            .par_iter()
-            .map(|f| {
-                let mut buf = Vec::new();
-                part(f, &mut buf).map(|()| buf)
-            })
-            .collect();
+        let render = |f: &FileResult| {
+            let mut buf = Vec::new();
+            part(f, &mut buf).map(|()| buf)
+        };
+        let parts: Vec<std::io::Result<Vec<u8>>> = if findings > PARALLEL_FINDINGS {
+            batch.par_iter().map(render).collect()
+        } else {
+            batch.iter().map(render).collect()
+        };
         for p in parts {
             let p = p?;
             if p.is_empty() {
@@ -87,7 +92,10 @@ pub fn write_per_file(
 pub fn emit(outcome: &Outcome, config: &Config) -> Result<()> {
     // The report renders on the global pool: honour `-j` there too. Only the first call in a
     // process can size it; later calls (tests, a library user's pool) keep theirs.
-    let _ = rayon::ThreadPoolBuilder::new().num_threads(config.threads.max(1)).build_global();
+    // Small reports render on this thread and never start the pool.
+    if outcome.findings().nth(PARALLEL_FINDINGS).is_some() {
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(config.threads.max(1)).build_global();
+    }
     match &config.output {
         None => {
             let stdout = std::io::stdout();
