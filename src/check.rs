@@ -39,10 +39,11 @@ pub fn check(rules: Vec<Rule>) -> Result<(Vec<CheckFailure>, usize)> {
             let found = run(ex);
             // A field rule adds a finding only where no other rule reported the cell's category;
             // where one did, the field raised that finding instead. Either way the cell is found.
-            let hit =
-                |f: &crate::finding::Finding| f.rule == rule.id || (is_field_rule(rule) && f.category == rule.category);
+            let hit = |f: &crate::finding::Finding| {
+                *f.rule == *rule.id || (is_field_rule(rule) && f.category == rule.category)
+            };
             if !found.findings.iter().any(hit) {
-                let others: Vec<&str> = found.findings.iter().map(|f| f.rule.as_str()).collect();
+                let others: Vec<&str> = found.findings.iter().map(|f| &*f.rule).collect();
                 failures.push(CheckFailure {
                     rule: rule.id.clone(),
                     message: format!("example not found: {ex:?} (found instead: {others:?})"),
@@ -52,7 +53,7 @@ pub fn check(rules: Vec<Rule>) -> Result<(Vec<CheckFailure>, usize)> {
         for ex in &rule.negative_examples {
             count += 1;
             let found = run(ex);
-            if found.findings.iter().any(|f| f.rule == rule.id) {
+            if found.findings.iter().any(|f| *f.rule == *rule.id) {
                 failures
                     .push(CheckFailure { rule: rule.id.clone(), message: format!("negative example matched: {ex:?}") });
             }

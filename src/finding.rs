@@ -7,8 +7,10 @@
 //! also having the masked form of its value at hand: reports print `masked` and only print the
 //! raw value when the user opted in with `--show-values`.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// What kind of identifier or health fact a finding is. The names are fixed (see the README).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -163,11 +165,15 @@ impl fmt::Display for Severity {
 /// `start`/`end` are UTF-8 byte offsets into the scanned text (for a UTF-8 file without a BOM,
 /// the file's bytes); `line`/`column` are 1-based, the column counted in characters.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+///
+/// Large scans hold hundreds of thousands of findings until the report is written, so the
+/// strings are compact: the path and rule id are shared with every other finding of the file
+/// and rule, and short values (`masked`, `location`) live inline without an allocation.
 pub struct Finding {
     /// The input's display path (relative as given, or the `--stdin-name`).
-    pub path: String,
+    pub path: Arc<str>,
     /// The id of the rule that matched.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// What kind of identifier or health fact this is.
     pub category: Category,
     /// How bad it is, after context and breach linking.
@@ -183,16 +189,16 @@ pub struct Finding {
     /// 1-based column of `start`, in characters.
     pub column: usize,
     /// The value with its identifying characters replaced by `*`.
-    pub masked: String,
+    pub masked: CompactString,
     /// The raw value; present only with `--show-values`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<Box<str>>,
     /// Where the value is in an extracted format (`row 41:mrn`, `$.entry[3]…`), when not plain text.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
+    pub location: Option<CompactString>,
     /// The keyed baseline fingerprint; present only when a baseline key is in use.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fingerprint: Option<String>,
+    pub fingerprint: Option<Box<str>>,
 }
 
 /// What a file (or a unit of it) amounts to.
@@ -244,10 +250,10 @@ pub struct Breach {
 /// become `*`, except the last four when the value holds nine or more digits, the convention of
 /// receipts and statements (`***-**-6789`). Separators and spaces stay, so a reader can still
 /// tell a phone from a date.
-pub fn mask(value: &str) -> String {
+pub fn mask(value: &str) -> CompactString {
     let digits = value.chars().filter(|c| c.is_ascii_digit()).count();
     let keep_digits_from = if digits >= 9 { digits - 4 } else { usize::MAX };
-    let mut out = String::with_capacity(value.len());
+    let mut out = CompactString::with_capacity(value.len());
     let mut seen_digits = 0;
     let mut at_word_start = true;
     for c in value.chars() {

@@ -141,8 +141,8 @@ fn baseline_command(args: BaselineArgs, update: bool) -> Result<u8, Error> {
     let kept = old.into_iter().filter(|e| !scanned.contains(&e.path) && root.join(&e.path).is_file());
     let new = outcome.findings().map(|f| Entry {
         path: key.relative(&f.path),
-        rule: f.rule.clone(),
-        fingerprint: f.fingerprint.clone().unwrap_or_default(),
+        rule: f.rule.to_string(),
+        fingerprint: f.fingerprint.as_deref().unwrap_or_default().to_string(),
     });
     let b = Baseline::new(&key, kept.chain(new));
     report::write_atomically(&file, b.render().as_bytes())?;

@@ -237,6 +237,7 @@ impl Scanner {
         let links = score::link::link(&self.engine, text, units, &mut scored);
         let rules = self.engine.rules();
         let mut lines = LineIndex::new(text);
+        let shared_path: std::sync::Arc<str> = path.into();
         let mut findings: Vec<Finding> = scored
             .iter()
             .map(|s| {
@@ -244,8 +245,8 @@ impl Scanner {
                 let value = String::from_utf8_lossy(&text[c.start..c.end]);
                 let (line, column) = lines.locate(c.start);
                 Finding {
-                    path: path.to_string(),
-                    rule: rules[c.rule].id.clone(),
+                    path: shared_path.clone(),
+                    rule: self.engine.rule_id(c.rule).clone(),
                     category: rules[c.rule].category,
                     severity: s.severity,
                     confidence: (s.confidence * 100.0).round() / 100.0,
@@ -254,8 +255,8 @@ impl Scanner {
                     line,
                     column,
                     masked: mask(&value),
-                    value: self.show_values.then(|| value.into_owned()),
-                    location: document.and_then(|d| d.segment_at(c.start)).map(|s| s.location.clone()),
+                    value: self.show_values.then(|| value.into()),
+                    location: document.and_then(|d| d.segment_at(c.start)).map(|s| s.location.as_str().into()),
                     fingerprint: None,
                 }
             })
@@ -297,7 +298,7 @@ impl Scanner {
         key.fingerprint(path, text, findings);
         let Some(known) = &self.baseline else { return 0 };
         let new: Vec<bool> =
-            findings.iter().map(|f| !f.fingerprint.as_ref().is_some_and(|fp| known.contains(fp))).collect();
+            findings.iter().map(|f| !f.fingerprint.as_ref().is_some_and(|fp| known.contains(&**fp))).collect();
         keep_new(findings, breaches, &new)
     }
 

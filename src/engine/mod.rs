@@ -94,6 +94,8 @@ pub struct Engine {
     /// For each keyword pattern id: the rule index.
     keyword_rule: Vec<usize>,
     lexicon: detectors::Detectors,
+    /// Rule ids, shared by every finding of the rule.
+    ids: Vec<std::sync::Arc<str>>,
 }
 
 impl Engine {
@@ -151,12 +153,18 @@ impl Engine {
                     .map_err(|e| Error::Rule { origin: "engine".into(), id: None, message: e.to_string() })?,
             )
         };
-        Ok(Engine { rules, multi, patterns, keywords, keyword_rule, lexicon })
+        let ids = rules.iter().map(|r| r.id.as_str().into()).collect();
+        Ok(Engine { rules, multi, patterns, keywords, keyword_rule, lexicon, ids })
     }
 
     /// Returns the rules, indexed by [`Candidate::rule`].
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// Returns the id of rule `i`, shared (cloning it only counts a reference).
+    pub fn rule_id(&self, i: usize) -> &std::sync::Arc<str> {
+        &self.ids[i]
     }
 
     /// Returns the dictionary detectors (names, places, health terms).

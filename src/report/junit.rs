@@ -36,7 +36,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
         let mut other = String::new();
         for f in &file.findings {
             let shown = f.value.as_deref().unwrap_or(&f.masked);
-            let place = f.location.clone().unwrap_or_else(|| format!("{}:{}", f.line, f.column));
+            let place = f.location.as_deref().map_or_else(|| format!("{}:{}", f.line, f.column), str::to_string);
             let line = format!("{}:{place} {} {} {} {shown}", file.path, f.severity, f.category, f.rule);
             if Outcome::fails(file, f) {
                 failed.push_str(&format!(

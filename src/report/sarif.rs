@@ -147,7 +147,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
             if let Some(fp) = &f.fingerprint {
                 fingerprints["phiscan/v1"] = json!(fp);
             }
-            let name = outcome.rules.iter().find(|r| r.id == f.rule).map_or(f.rule.as_str(), |r| r.name.as_str());
+            let name = outcome.rules.iter().find(|r| *r.id == *f.rule).map_or(&*f.rule, |r| r.name.as_str());
             let at = f.location.as_ref().map(|l| format!(" at {l}")).unwrap_or_default();
             let mut result = json!({
                 "ruleId": f.rule,
@@ -157,7 +157,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
                 "partialFingerprints": fingerprints,
                 "properties": {"category": f.category.as_str(), "severity": f.severity.as_str(), "confidence": f.confidence},
             });
-            if let Some(&i) = index.get(f.rule.as_str()) {
+            if let Some(&i) = index.get(&*f.rule) {
                 result["ruleIndex"] = json!(i);
             }
             results.push(result);

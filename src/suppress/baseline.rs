@@ -149,7 +149,7 @@ impl Key {
             feed(&mut occ, &base);
             feed(&mut occ, &n.to_le_bytes());
             *n += 1;
-            findings[i].fingerprint = Some(hex(&occ.finalize().into_bytes()[..16]));
+            findings[i].fingerprint = Some(hex(&occ.finalize().into_bytes()[..16]).into());
         }
     }
 }
@@ -332,7 +332,7 @@ mod tests {
             end,
             line: 1,
             column: 1,
-            masked: String::new(),
+            masked: Default::default(),
             value: None,
             location: None,
             fingerprint: None,
@@ -342,7 +342,7 @@ mod tests {
     fn fps(key: &Key, text: &str, spans: &[(usize, usize)]) -> Vec<String> {
         let mut f: Vec<Finding> = spans.iter().map(|&(s, e)| finding("us-ssn", s, e)).collect();
         key.fingerprint("a.txt", text.as_bytes(), &mut f);
-        f.into_iter().map(|f| f.fingerprint.unwrap()).collect()
+        f.into_iter().map(|f| f.fingerprint.unwrap().into()).collect()
     }
 
     fn span(text: &str, value: &str) -> (usize, usize) {

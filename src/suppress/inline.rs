@@ -95,7 +95,7 @@ pub fn apply(path: &str, text: &[u8], rules: &[Rule], scored: &mut Vec<Scored>) 
     for (d, u) in directives.iter().zip(&used) {
         // An id typed in a comment could be anything, even a name: show it masked.
         let unknown: Vec<String> =
-            d.rules.iter().filter(|r| !rules.iter().any(|x| &x.id == *r)).map(|r| mask(r)).collect();
+            d.rules.iter().filter(|r| !rules.iter().any(|x| &x.id == *r)).map(|r| mask(r).into()).collect();
         if !unknown.is_empty() {
             let message = format!("phiscan:allow names no active rule: {}", unknown.join(", "));
             warnings.push(Warning { path: path.to_string(), line: d.line, message });
