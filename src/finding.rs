@@ -228,10 +228,10 @@ impl Verdict {
 /// An identifier and a health fact linked in one unit of text.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Breach {
-    /// The input's display path.
-    pub path: String,
+    /// The input's display path (shared with the file's findings).
+    pub path: Arc<str>,
     /// The unit that links them: `sentence`, `paragraph`, `list item`, `row`, `object`.
-    pub unit: String,
+    pub unit: &'static str,
     /// One line for a person: `name + diagnosis in one sentence`.
     pub explanation: String,
     /// Indices of the linked findings in the report's `findings` array.

@@ -54,8 +54,9 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 None => None,
             };
             let use_ = known.as_ref().map(|(key, set)| BaselineUse { key, known: Some(set) });
-            let (config, outcome) = run::scan(&args, use_)?;
-            report::emit(&outcome, &config)?;
+            let mut stream = report::stream::Stream::default();
+            let (config, outcome) = run::scan(&args, use_, &mut stream)?;
+            stream.finish(&outcome, &config)?;
             let _ = report::summary(&outcome, &mut std::io::stderr().lock());
             let code = exit_code(&outcome);
             // The process ends next: let the OS reclaim the findings at once rather than free
@@ -130,7 +131,7 @@ fn baseline_command(args: BaselineArgs, update: bool) -> Result<u8, Error> {
     }
     let mut scan = args.scan.clone();
     scan.baseline = None;
-    let (_, outcome) = run::scan(&scan, Some(BaselineUse { key: &key, known: None }))?;
+    let (_, outcome) = run::scan(&scan, Some(BaselineUse { key: &key, known: None }), &mut phiscan::scan::Collect)?;
     let _ = report::summary(&outcome, &mut std::io::stderr().lock());
     if !outcome.errors.is_empty() {
         eprintln!("phiscan: baseline not written: fix the errors above first");

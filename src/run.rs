@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::input::git::{in_ranges, Repo};
 use crate::input::{self, relative_to, slash, FileInput, Skipped};
 use crate::rules::Rule;
-use crate::scan::{input_error, Outcome, Scanner};
+use crate::scan::{input_error, FileResult, Outcome, Scanner, Sink};
 use crate::suppress::baseline::Key;
 use crate::suppress::{keep_new, verdict};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -55,13 +55,16 @@ pub struct BaselineUse<'a> {
 }
 
 /// Runs a scan as `args` describe; returns the config of the working folder (which holds the
-/// report options) and the outcome.
-pub fn scan(args: &ScanArgs, baseline: Option<BaselineUse<'_>>) -> Result<(Config, Outcome)> {
+/// report options) and the outcome. Each file's result also goes to `sink`, in report order:
+/// as soon as it is ready when one config covers every file (the common case), else once all
+/// are scanned and sorted.
+pub fn scan(args: &ScanArgs, baseline: Option<BaselineUse<'_>>, sink: &mut dyn Sink) -> Result<(Config, Outcome)> {
     let started = Instant::now();
     let explicit = args.rules.config.clone();
     let home = config::load_file(explicit.as_deref(), Path::new("."))?;
     let (base, base_rules) = config::resolve_with(args, &home)?;
     let gathered = gather(&base)?;
+    sink.start(&base)?;
     let mut outcome = Outcome { scope: gathered.scope, skipped: gathered.skipped, ..Outcome::default() };
     outcome.errors.extend(gathered.outcome_errors.iter().map(input_error));
 
@@ -77,6 +80,15 @@ pub fn scan(args: &ScanArgs, baseline: Option<BaselineUse<'_>>) -> Result<(Confi
             Some(b) => scanner.with_baseline(b.key.clone(), b.known.cloned()),
             None => scanner,
         })
+    };
+    let streaming = groups.len() <= 1;
+    let new_lines_only = |fr: &mut FileResult| {
+        if let Some(ranges) = &gathered.ranges {
+            let lines = ranges.get(&fr.path).map_or(&[][..], Vec::as_slice);
+            let new: Vec<bool> = fr.findings.iter().map(|f| in_ranges(lines, f.line)).collect();
+            keep_new(&mut fr.findings, &mut fr.breaches, &new);
+            fr.verdict = verdict(&fr.findings, &fr.breaches);
+        }
     };
     for (path, items) in groups {
         let (cfg, rules) = if path == home.path {
@@ -101,23 +113,39 @@ pub fn scan(args: &ScanArgs, baseline: Option<BaselineUse<'_>>) -> Result<(Confi
             files.push(file);
         }
         let scanner = scanner_for(&cfg, rules.clone())?;
-        let mut part = scanner.scan_files(&files, &cfg);
-        if let Some(ranges) = &gathered.ranges {
-            for fr in &mut part.files {
-                let lines = ranges.get(&fr.path).map_or(&[][..], Vec::as_slice);
-                let new: Vec<bool> = fr.findings.iter().map(|f| in_ranges(lines, f.line)).collect();
-                keep_new(&mut fr.findings, &mut fr.breaches, &new);
-                fr.verdict = verdict(&fr.findings, &fr.breaches);
-            }
+        if streaming {
+            files.sort_by(|a, b| a.display.cmp(&b.display));
+            scanner.scan_files_in_order(&files, &cfg, &mut |(path, r)| match r {
+                Ok(mut fr) => {
+                    new_lines_only(&mut fr);
+                    sink.file(&mut fr);
+                    outcome.files.push(fr);
+                }
+                r => outcome.add((path, r)),
+            });
+            outcome.merge(Outcome { rules, ..Outcome::default() });
+        } else {
+            let mut part = scanner.scan_files(&files, &cfg);
+            part.files.iter_mut().for_each(new_lines_only);
+            part.rules = rules;
+            outcome.merge(part);
         }
-        part.rules = rules;
-        outcome.merge(part);
     }
+    let before_stdin = outcome.files.len();
     if base.read_stdin {
         scanner_for(&base, base_rules.clone())?.scan_stdin(&base, &mut outcome);
     }
     outcome.merge(Outcome { rules: base_rules, ..Outcome::default() });
-    outcome.sort();
+    if streaming {
+        // Files went out in order as they were scanned (stdin last); skips and errors are
+        // reported at the end, sorted.
+        outcome.files[before_stdin..].iter_mut().for_each(|fr| sink.file(fr));
+        outcome.skipped.sort();
+        outcome.errors.sort();
+    } else {
+        outcome.sort();
+        outcome.files.iter_mut().for_each(|fr| sink.file(fr));
+    }
     outcome.elapsed = started.elapsed();
     Ok((base, outcome))
 }

@@ -47,19 +47,14 @@ struct FileEntry<'a> {
 }
 
 fn summary(outcome: &Outcome) -> Summary<'_> {
-    use crate::finding::Severity;
-    let count = |s: Severity| outcome.findings().filter(|f| f.severity == s).count();
+    let tally = outcome.tally();
     Summary {
         files_scanned: outcome.files.len(),
         files_skipped: outcome.skipped.len(),
         bytes_scanned: outcome.bytes_scanned(),
-        findings: outcome.findings().count(),
+        findings: tally.total(),
         breaches: outcome.files.iter().map(|f| f.breaches.len()).sum(),
-        by_severity: BySeverity {
-            high: count(Severity::High),
-            medium: count(Severity::Medium),
-            low: count(Severity::Low),
-        },
+        by_severity: BySeverity { high: tally.high, medium: tally.medium, low: tally.low },
         skipped: &outcome.skipped,
         errors: &outcome.errors,
         warnings: outcome.warnings().collect(),
@@ -70,7 +65,7 @@ fn summary(outcome: &Outcome) -> Summary<'_> {
 }
 
 /// Writes the findings of one file as JSON values separated by `sep`.
-fn findings_part(findings: &[Finding], sep: u8, buf: &mut Vec<u8>) -> std::io::Result<()> {
+pub fn findings_part(findings: &[Finding], sep: u8, buf: &mut Vec<u8>) -> std::io::Result<()> {
     for (k, f) in findings.iter().enumerate() {
         if k > 0 {
             buf.push(sep);
@@ -85,44 +80,74 @@ fn findings_part(findings: &[Finding], sep: u8, buf: &mut Vec<u8>) -> std::io::R
 /// The findings array, by far the largest part, is rendered per file in parallel (see
 /// [`super::write_per_file`]); the rest is small and written in order after it.
 pub fn write_document(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
-    write!(out, "{{\"version\":{VERSION},\"findings\":[")?;
+    write_head(out)?;
     super::write_per_file(&outcome.files, out, b",", |file, buf| findings_part(&file.findings, b',', buf))?;
-    let mut files = Vec::new();
-    let mut breaches = Vec::new();
+    write_tail(outcome, out)
+}
+
+/// Writes the start of the document, up to the opening of the findings array.
+pub fn write_head(out: &mut dyn Write) -> std::io::Result<()> {
+    write!(out, "{{\"version\":{VERSION},\"findings\":[")
+}
+
+/// Writes the rest of the document after the findings array: files, breaches, summary.
+///
+/// Counts come from each file's tally, so this works whether the findings are still held or
+/// were released after streaming them out.
+pub fn write_tail(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
+    // One entry at a time: the arrays are as long as the run, the memory need not be.
+    out.write_all(b"],\"files\":[")?;
     let mut base = 0;
-    for file in &outcome.files {
-        let n = file.findings.len();
-        files.push(FileEntry {
+    for (k, file) in outcome.files.iter().enumerate() {
+        let n = file.tally().total();
+        if k > 0 {
+            out.write_all(b",")?;
+        }
+        let entry = FileEntry {
             path: &file.path,
             verdict: file.verdict,
             findings: (base..base + n).collect(),
             notes: &file.notes,
-        });
-        breaches.extend(
-            file.breaches
-                .iter()
-                .map(|b| Breach { findings: b.findings.iter().map(|i| i + base).collect(), ..b.clone() }),
-        );
+        };
+        serde_json::to_writer(&mut *out, &entry)?;
         base += n;
     }
-    out.write_all(b"],\"files\":")?;
-    serde_json::to_writer(&mut *out, &files)?;
-    out.write_all(b",\"breaches\":")?;
-    serde_json::to_writer(&mut *out, &breaches)?;
-    out.write_all(b",\"summary\":")?;
+    out.write_all(b"],\"breaches\":[")?;
+    let mut base = 0;
+    let mut first = true;
+    for file in &outcome.files {
+        for b in &file.breaches {
+            if !first {
+                out.write_all(b",")?;
+            }
+            first = false;
+            let shifted = Breach { findings: b.findings.iter().map(|i| i + base).collect(), ..b.clone() };
+            serde_json::to_writer(&mut *out, &shifted)?;
+        }
+        base += file.tally().total();
+    }
+    out.write_all(b"],\"summary\":")?;
     serde_json::to_writer(&mut *out, &summary(outcome))?;
     writeln!(out, "}}")
 }
 
 /// Writes one finding per line, then a `{"summary": …}` line.
 pub fn write_lines(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
-    super::write_per_file(&outcome.files, out, b"", |file, buf| {
-        findings_part(&file.findings, b'\n', buf)?;
-        if !file.findings.is_empty() {
-            buf.push(b'\n');
-        }
-        Ok(())
-    })?;
+    super::write_per_file(&outcome.files, out, b"", |file, buf| lines_part(&file.findings, buf))?;
+    write_summary_line(outcome, out)
+}
+
+/// Writes the findings of one file, one per line.
+pub fn lines_part(findings: &[Finding], buf: &mut Vec<u8>) -> std::io::Result<()> {
+    findings_part(findings, b'\n', buf)?;
+    if !findings.is_empty() {
+        buf.push(b'\n');
+    }
+    Ok(())
+}
+
+/// Writes the last line of a JSON Lines report: `{"version": 1, "summary": …}`.
+pub fn write_summary_line(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Last<'a> {
         version: u32,

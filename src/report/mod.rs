@@ -10,6 +10,7 @@ pub mod github;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod stream;
 pub mod text;
 
 use crate::cli::Format;
@@ -160,9 +161,8 @@ pub fn write_new_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Writes the human summary (scanned, skipped, findings, time) to `out`.
 pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
-    use crate::finding::Severity;
-    let count = |s: Severity| outcome.findings().filter(|f| f.severity == s).count();
-    let total = outcome.findings().count();
+    let tally = outcome.tally();
+    let total = tally.total();
     let files = outcome.files.len();
     if let Some(scope) = &outcome.scope {
         writeln!(out, "phiscan: scope: {scope}")?;
@@ -176,9 +176,9 @@ pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
         outcome.skipped.len(),
         total,
         if total == 1 { "" } else { "s" },
-        count(Severity::High),
-        count(Severity::Medium),
-        count(Severity::Low),
+        tally.high,
+        tally.medium,
+        tally.low,
         outcome.files.iter().map(|f| f.breaches.len()).sum::<usize>(),
         if outcome.files.iter().map(|f| f.breaches.len()).sum::<usize>() == 1 { "" } else { "es" },
         outcome.elapsed.as_secs_f64()

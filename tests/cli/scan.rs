@@ -1,6 +1,6 @@
 //! `phiscan scan`: inputs, decoding, formats, masking and exit codes.
 
-use crate::util::TestEnv;
+use crate::util::{Run, TestEnv};
 
 const SSN: &str = "536-22-8727";
 
@@ -199,4 +199,70 @@ fn rules_list_and_explain() {
     let explain = env.run(&["rules", "explain", "us-ssn"]);
     assert!(explain.stdout.contains("Social Security") && explain.stdout.contains("validator: ssn"));
     assert_eq!(env.run(&["rules", "explain", "nope"]).code, 2);
+}
+
+/// Writes a folder of mixed inputs where every file has findings and some have breaches.
+fn mixed_folder(env: &TestEnv) {
+    env.write("a-note.txt", "Patient Delphine Okonkwo-Baptiste, SSN 536-22-8727, has type 2 diabetes.\n");
+    env.write("b-export.csv", "patient,mrn,diagnosis\nMarisol Quenneville,MRN 7654321,asthma\n");
+    env.write("c/d-post.md", "Call 330-555-0199 about Tobias Wrexham's chemotherapy.\n");
+    env.write("c/e.json", r#"{"patient_name": "Ingrid Vasquez-Holloway", "condition": "hepatitis C"}"#);
+    env.write("z-clean.txt", "Nothing to see here.\n");
+}
+
+/// Drops the run-dependent timing from a JSON report.
+fn without_timing(mut doc: serde_json::Value) -> serde_json::Value {
+    doc["summary"].as_object_mut().unwrap().remove("elapsed_ms");
+    doc
+}
+
+#[test]
+fn streamed_reports_match_reports_rendered_at_the_end() {
+    // One config for every file streams each file's findings as it is scanned; two configs
+    // collect, sort and render at the end. Both must produce the same report, indices included.
+    let env = TestEnv::new();
+    mixed_folder(&env);
+    let streamed: Vec<Run> = ["json", "jsonl", "text"].iter().map(|f| env.run(&["scan", ".", "--format", f])).collect();
+    env.write("c/.phiscan.toml", "fail_on = \"high\"\n");
+    let collected: Vec<Run> =
+        ["json", "jsonl", "text"].iter().map(|f| env.run(&["scan", ".", "--format", f])).collect();
+    for (s, c) in streamed.iter().zip(&collected) {
+        assert_eq!(s.code, 1, "{}", s.stderr);
+        assert_eq!(c.code, 1, "{}", c.stderr);
+    }
+    let (s, c) = (without_timing(streamed[0].json()), without_timing(collected[0].json()));
+    assert_eq!(s, c);
+    let findings = s["findings"].as_array().unwrap();
+    assert!(findings.len() >= 8, "{s:#}");
+    // Every breach points at findings of its own file.
+    for b in s["breaches"].as_array().unwrap() {
+        for i in b["findings"].as_array().unwrap() {
+            assert_eq!(findings[i.as_u64().unwrap() as usize]["path"], b["path"]);
+        }
+    }
+    let lines =
+        |r: &Run| r.stdout.lines().filter(|l| !l.contains("\"summary\"")).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(lines(&streamed[1]), lines(&collected[1]));
+    assert_eq!(lines(&streamed[1]).len(), findings.len());
+    assert_eq!(streamed[2].stdout, collected[2].stdout);
+    assert!(streamed[2].stdout.contains("***-**-8727") && !streamed[2].stdout.contains("536-22-8727"));
+}
+
+#[test]
+fn a_streamed_report_file_appears_whole_and_leaves_no_temporary_file() {
+    let env = TestEnv::new();
+    mixed_folder(&env);
+    let r = env.run(&["scan", "a-note.txt", "b-export.csv", "c", "--format", "json", "-o", "out/report.json"]);
+    assert_eq!(r.code, 2, "a missing output folder is an error: {}", r.stderr);
+    std::fs::create_dir(env.path().join("out")).unwrap();
+    let r = env.run(&["scan", "a-note.txt", "b-export.csv", "c", "--format", "json", "-o", "out/report.json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    let doc: serde_json::Value = serde_json::from_str(&env.read("out/report.json")).unwrap();
+    assert_eq!(doc["summary"]["files_scanned"], 4);
+    let left: Vec<String> = std::fs::read_dir(env.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into())
+        .collect();
+    assert_eq!(left, ["report.json"]);
 }

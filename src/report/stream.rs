@@ -1,0 +1,164 @@
+//! The report as a stream: each file's findings are written as soon as the file (and every
+//! file before it) is scanned, then dropped.
+//!
+//! Why: a large run holds hundreds of thousands of findings, and holding them all until the end
+//! made peak memory grow with the size of the run. Text, JSON and JSON Lines have a per-file
+//! body and a small tail (files, breaches, summary, built from tallies), so they stream; SARIF,
+//! GitHub annotations and JUnit are rendered from the whole outcome at the end, as before.
+//!
+//! Output to `-o FILE` still appears atomically: the stream writes a temporary file beside the
+//! target and renames it when the report is complete (and removes it if the run fails).
+
+use super::{json, text};
+use crate::cli::Format;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::scan::{FileResult, Outcome, Sink};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+/// Where the streamed bytes go.
+enum Target {
+    Stdout(BufWriter<std::io::StdoutLock<'static>>),
+    /// A temporary file, renamed to `path` by [`Stream::finish`].
+    File {
+        out: BufWriter<File>,
+        tmp: PathBuf,
+        path: PathBuf,
+    },
+}
+
+impl Target {
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Target::Stdout(w) => w,
+            Target::File { out, .. } => out,
+        }
+    }
+}
+
+/// A [`Sink`] that writes the report while the scan runs (see the module docs).
+#[derive(Default)]
+pub struct Stream {
+    /// Set by `start` for the streamable formats.
+    live: Option<Live>,
+}
+
+struct Live {
+    format: Format,
+    color: bool,
+    target: Target,
+    /// Whether a finding was written (JSON needs a comma before the next file's findings).
+    wrote: bool,
+    /// The first write error; later writes are skipped and `finish` reports it.
+    error: Option<std::io::Error>,
+    buf: Vec<u8>,
+}
+
+impl Sink for Stream {
+    fn start(&mut self, config: &Config) -> Result<()> {
+        if !matches!(config.format, Format::Text | Format::Json | Format::Jsonl) {
+            return Ok(());
+        }
+        let target = match &config.output {
+            None => Target::Stdout(BufWriter::new(std::io::stdout().lock())),
+            Some(path) => {
+                let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+                let name =
+                    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
+                let tmp = dir.join(format!(".{name}.phiscan-tmp-{}", std::process::id()));
+                let file = File::create(&tmp)
+                    .map_err(|source| Error::Output { target: path.display().to_string(), source })?;
+                Target::File { out: BufWriter::new(file), tmp, path: path.clone() }
+            }
+        };
+        let mut live =
+            Live { format: config.format, color: config.color, target, wrote: false, error: None, buf: Vec::new() };
+        if live.format == Format::Json {
+            let r = json::write_head(live.target.writer());
+            live.record(r);
+        }
+        self.live = Some(live);
+        Ok(())
+    }
+
+    fn file(&mut self, file: &mut FileResult) {
+        let Some(live) = &mut self.live else { return };
+        if live.error.is_none() {
+            let mut buf = std::mem::take(&mut live.buf);
+            buf.clear();
+            let r = match live.format {
+                Format::Text => text::write_file(file, live.color, &mut buf),
+                Format::Jsonl => json::lines_part(&file.findings, &mut buf),
+                _ => {
+                    if live.wrote && !file.findings.is_empty() {
+                        buf.push(b',');
+                    }
+                    json::findings_part(&file.findings, b',', &mut buf)
+                }
+            };
+            live.wrote |= !file.findings.is_empty();
+            let r = r.and_then(|()| live.target.writer().write_all(&buf));
+            live.record(r);
+            live.buf = buf;
+        }
+        file.release();
+    }
+}
+
+impl Live {
+    fn record(&mut self, r: std::io::Result<()>) {
+        if let Err(e) = r {
+            self.error.get_or_insert(e);
+        }
+    }
+}
+
+impl Stream {
+    /// Completes the report: the tail of a streamed format, or the whole report of the others
+    /// (see [`super::emit`]).
+    pub fn finish(mut self, outcome: &Outcome, config: &Config) -> Result<()> {
+        let Some(mut live) = self.live.take() else { return super::emit(outcome, config) };
+        if live.error.is_none() {
+            let out = live.target.writer();
+            let r = match live.format {
+                Format::Json => json::write_tail(outcome, out),
+                Format::Jsonl => json::write_summary_line(outcome, out),
+                _ => Ok(()),
+            };
+            live.record(r);
+        }
+        let Live { target, error, .. } = live;
+        match target {
+            Target::Stdout(mut w) => {
+                let r = error.map_or_else(|| w.flush(), Err);
+                match r {
+                    // A closed pipe (`phiscan scan | head`) is the reader's choice, not our error.
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                    r => r.map_err(|source| Error::Output { target: "stdout".into(), source }),
+                }
+            }
+            Target::File { out, tmp, path } => {
+                let r = match error {
+                    Some(e) => Err(e),
+                    None => out.into_inner().map_err(|e| e.into_error()).and_then(|f| f.sync_all()),
+                };
+                let r = r.and_then(|()| std::fs::rename(&tmp, &path));
+                if r.is_err() {
+                    let _ = std::fs::remove_file(&tmp);
+                }
+                r.map_err(|source| Error::Output { target: path.display().to_string(), source })
+            }
+        }
+    }
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        // A run that failed before `finish` leaves no half-written report behind.
+        if let Some(Live { target: Target::File { tmp, .. }, .. }) = &self.live {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
