@@ -15,8 +15,9 @@
 
 use super::table::Table;
 pub use super::table::{
-    fingerprint, AMBIGUOUS, AMBIGUOUS_PLACE, DIAGNOSIS, DISEASE_HEAD, FIRST, FUNCTION, LISTS, MEDICATION, NOT_NAME,
-    ORG, PARTICLE, PLACE, PLACE_PREP, PREFIX, PROCEDURE, ROLE, STAFF, STAFF_ROLE, STATE, SURNAME, TITLE,
+    fingerprint, fingerprint_ascii_lower, AMBIGUOUS, AMBIGUOUS_PLACE, DIAGNOSIS, DISEASE_HEAD, FIRST, FUNCTION, LISTS,
+    MEDICATION, NOT_NAME, ORG, PARTICLE, PLACE, PLACE_PREP, PREFIX, PROCEDURE, ROLE, STAFF, STAFF_ROLE, STATE, SURNAME,
+    TITLE,
 };
 
 /// The table compiled from `rules/dicts/` by `build.rs`.
@@ -82,7 +83,12 @@ impl FlagCache {
     /// Returns the flags of a lower-case term, from the cache or the lexicon.
     #[inline]
     pub fn flags(&mut self, lex: &Lexicon, key: &[u8]) -> u32 {
-        let raw = fingerprint(key);
+        self.flags_of(lex, fingerprint(key))
+    }
+
+    /// Returns the flags of the term with fingerprint `raw`, from the cache or the lexicon.
+    #[inline]
+    pub fn flags_of(&mut self, lex: &Lexicon, raw: u64) -> u32 {
         let h = raw | 1; // 0 marks an empty slot
         let slot = &mut self.slots[(h as usize >> 1) & ((1 << 13) - 1)];
         if slot.0 == h {
@@ -236,13 +242,20 @@ pub fn tokenize(
             continue;
         }
         let word = &text[start..i];
-        scratch.clear();
-        lower_into(word, scratch);
-        // Numbers are never names or terms worth a lookup (exports are full of them).
-        let mut flags = if word.iter().all(u8::is_ascii_digit) { 0 } else { cache.flags(lex, scratch) };
-        if flags == 0 {
-            flags = fallback_flags(lex, scratch, word);
-        }
+        let flags = if word.iter().all(u8::is_ascii_digit) {
+            // Numbers are never names or terms worth a lookup (exports are full of them).
+            0
+        } else if word.iter().all(u8::is_ascii_alphanumeric) {
+            // The common case: hash the word lower-cased in place, no copy, no fallback.
+            cache.flags_of(lex, fingerprint_ascii_lower(word))
+        } else {
+            scratch.clear();
+            lower_into(word, scratch);
+            match cache.flags(lex, scratch) {
+                0 => fallback_flags(lex, scratch, word),
+                f => f,
+            }
+        };
         out.push(Token { start: base + start, end: base + i, flags, shape: shape(word) });
     }
 }
@@ -406,6 +419,21 @@ mod tests {
         let (end, flags) = longest_phrase(lex, text, &tokens, 1, DIAGNOSIS, &mut scratch).unwrap();
         assert_eq!(end, 3);
         assert!(flags & DIAGNOSIS != 0);
+    }
+
+    #[test]
+    fn ascii_fingerprints_lower_case_in_place() {
+        for w in ["Delphine", "DIABETES", "x", "", "McDonald", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "a1B2-c'D@[`{~"] {
+            assert_eq!(fingerprint_ascii_lower(w.as_bytes()), fingerprint(w.to_ascii_lowercase().as_bytes()), "{w}");
+        }
+        // Every ASCII byte, in every position of a word.
+        for b in 0u8..0x80 {
+            for pos in 0..9 {
+                let mut w = vec![b'q'; 9];
+                w[pos] = b;
+                assert_eq!(fingerprint_ascii_lower(&w), fingerprint(&w.to_ascii_lowercase()), "{b:#x} at {pos}");
+            }
+        }
     }
 
     #[test]
