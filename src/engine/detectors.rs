@@ -128,17 +128,44 @@ impl Detectors {
     }
 
     /// Appends the detectors' candidates in `text` to `out`.
+    ///
+    /// Chunks are independent, so a large text's chunks are split over rayon tasks: idle
+    /// threads (at the end of a run, or on a single big file) take some; busy ones run them in
+    /// order. The candidates are the same either way.
     pub fn find(&self, text: &[u8], out: &mut Vec<Candidate>) {
+        use rayon::prelude::*;
         if !self.active() {
             return;
         }
+        let mut bounds = Vec::new();
+        let mut start = 0;
+        while start < text.len() {
+            let end = chunk_end(text, start);
+            bounds.push((start, end));
+            start = end;
+        }
+        if text.len() < super::PARALLEL_MIN {
+            self.find_chunks(text, &bounds, out);
+            return;
+        }
+        let parts: Vec<Vec<Candidate>> = bounds
+            .par_chunks(4)
+            .map(|group| {
+                let mut part = Vec::new();
+                self.find_chunks(text, group, &mut part);
+                part
+            })
+            .collect();
+        out.extend(parts.into_iter().flatten());
+    }
+
+    /// Runs the detectors over the chunks `bounds` of `text`, in order.
+    fn find_chunks(&self, text: &[u8], bounds: &[(usize, usize)], out: &mut Vec<Candidate>) {
         let lex = Lexicon::get();
         let mut tokens = Vec::new();
         let mut scratch = Vec::new();
         let mut cache = lexicon::FlagCache::default();
-        let mut start = 0;
-        while start < text.len() {
-            let end = chunk_end(text, start);
+        for &(start, end) in bounds {
             tokens.clear();
             lexicon::tokenize(lex, &mut cache, &text[start..end], start, &mut tokens, &mut scratch);
             if !tokens.is_empty() {
@@ -157,7 +184,6 @@ impl Detectors {
                 }
                 health::find(&chunk, &self.rules, out, &mut scratch);
             }
-            start = end;
         }
     }
 }
