@@ -8,6 +8,7 @@
 //! (see [`detectors`]) run over the same text. The engine knows nothing of context, severity
 //! adjustments or breaches: that is `score`'s job. It returns [`Candidate`]s in text order.
 
+pub mod context;
 pub mod detectors;
 pub mod health;
 pub mod lexicon;
@@ -100,6 +101,8 @@ pub struct Engine {
     lexicon: detectors::Detectors,
     /// Rule ids, shared by every finding of the rule.
     ids: Vec<std::sync::Arc<str>>,
+    /// Per rule: its context words and negative context words.
+    context: Vec<(context::WordSet, context::WordSet)>,
 }
 
 impl Engine {
@@ -158,12 +161,22 @@ impl Engine {
             )
         };
         let ids = rules.iter().map(|r| r.id.as_str().into()).collect();
-        Ok(Engine { rules, multi, patterns, keywords, keyword_rule, lexicon, ids })
+        let context = rules
+            .iter()
+            .map(|r| (context::WordSet::new(&r.context), context::WordSet::new(&r.negative_context)))
+            .collect();
+        Ok(Engine { rules, multi, patterns, keywords, keyword_rule, lexicon, ids, context })
     }
 
     /// Returns the rules, indexed by [`Candidate::rule`].
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// Returns rule `i`'s context words and negative context words.
+    pub fn context_words(&self, i: usize) -> (&context::WordSet, &context::WordSet) {
+        let (pos, neg) = &self.context[i];
+        (pos, neg)
     }
 
     /// Returns the id of rule `i`, shared (cloning it only counts a reference).

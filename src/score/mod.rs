@@ -9,7 +9,7 @@
 pub mod field;
 pub mod link;
 
-use crate::engine::{is_word_byte, Candidate, Engine};
+use crate::engine::{Candidate, Engine};
 use crate::finding::Severity;
 
 /// Bytes of text before a match searched for context words.
@@ -28,34 +28,6 @@ pub struct Scored {
     pub severity: Severity,
 }
 
-/// Whether the lower-case `word` occurs on word boundaries in `window` (compared ASCII
-/// case-insensitively).
-pub fn contains_word(window: &[u8], word: &str) -> bool {
-    let w = word.as_bytes();
-    if w.is_empty() || w.len() > window.len() {
-        return false;
-    }
-    let first = w[0];
-    let mut i = 0;
-    while i + w.len() <= window.len() {
-        match memchr::memchr2(first, first.to_ascii_uppercase(), &window[i..=window.len() - w.len()]) {
-            None => return false,
-            Some(off) => {
-                let s = i + off;
-                let e = s + w.len();
-                if window[s..e].eq_ignore_ascii_case(w)
-                    && (s == 0 || !is_word_byte(window[s - 1]) || !is_word_byte(w[0]))
-                    && (e == window.len() || !is_word_byte(window[e]) || !is_word_byte(w[w.len() - 1]))
-                {
-                    return true;
-                }
-                i = s + 1;
-            }
-        }
-    }
-    false
-}
-
 /// Returns the context window around `start..end`.
 pub fn window(text: &[u8], start: usize, end: usize) -> (&[u8], &[u8]) {
     let before = &text[start.saturating_sub(WINDOW_BEFORE)..start];
@@ -72,16 +44,17 @@ pub fn score(engine: &Engine, text: &[u8], candidates: Vec<Candidate>, min_confi
         .map(|c| {
             let rule = &rules[c.rule];
             let (before, after) = window(text, c.start, c.end);
-            let near = |w: &String| contains_word(before, w) || contains_word(after, w);
+            let (positive, negative) = engine.context_words(c.rule);
+            let near = |w: &crate::engine::context::WordSet| w.occurs_in(before) || w.occurs_in(after);
             let mut confidence = c.confidence;
             let mut severity = rule.severity;
-            if rule.context.iter().any(near) {
+            if near(positive) {
                 confidence += rule.context_boost;
                 if let Some(s) = rule.context_severity {
                     severity = s;
                 }
             }
-            if rule.negative_context.iter().any(near) {
+            if near(negative) {
                 confidence -= rule.context_penalty;
             }
             Scored { candidate: c, confidence: confidence.clamp(0.0, 1.0), severity }
@@ -147,18 +120,4 @@ fn resolve_overlaps(scored: &mut Vec<Scored>) {
         keep[i - 1]
     });
     scored.sort_by_key(|s| (s.candidate.start, s.candidate.rule));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn context_words_need_word_boundaries() {
-        assert!(contains_word(b"Patient DOB: ", "dob"));
-        assert!(contains_word(b"date of birth", "date of birth"));
-        assert!(!contains_word(b"adobe", "dob"));
-        assert!(contains_word(b"MRN#", "mrn"));
-        assert!(!contains_word(b"", "mrn"));
-    }
 }
