@@ -11,9 +11,10 @@
 //! This file must compile on its own (no `crate::` paths, no dependencies): it is also a module
 //! of the build script.
 //!
-//! Layout (little-endian): magic `PHLX0001`, entry count `n` (u64), the bucket index
-//! (`2^INDEX_BITS + 1` × u32, bucket = top bits of the fingerprint), `n` keys (u64, sorted),
-//! `n` flags (u32), the ZIP bitmap (`ZIP_WORDS` × u64).
+//! Layout (little-endian): magic `PHLX0002`, entry count `n` (u64), the bucket index
+//! (`2^INDEX_BITS + 1` × u32, bucket = top bits of the fingerprint), `n` entries sorted by key
+//! (key u64 then flags u32: a key and its flags share a cache line), the ZIP bitmap
+//! (`ZIP_WORDS` × u64).
 
 /// A given name.
 pub const FIRST: u32 = 1;
@@ -85,7 +86,8 @@ pub const LISTS: &[(&str, &str)] = &[
 pub const INDEX_BITS: u32 = 18;
 /// 64-bit words of the ZIP-code bitmap (one bit per five-digit code).
 pub const ZIP_WORDS: usize = 100_000 / 64 + 1;
-const MAGIC: &[u8; 8] = b"PHLX0001";
+const MAGIC: &[u8; 8] = b"PHLX0002";
+const ENTRY: usize = 12;
 const HEADER: usize = 16;
 const INDEX_LEN: usize = (1 << INDEX_BITS) + 1;
 
@@ -226,10 +228,8 @@ pub fn compile() -> Vec<u8> {
     for i in &index {
         out.extend_from_slice(&i.to_le_bytes());
     }
-    for (key, _) in &merged {
+    for (key, flags) in &merged {
         out.extend_from_slice(&key.to_le_bytes());
-    }
-    for (_, flags) in &merged {
         out.extend_from_slice(&flags.to_le_bytes());
     }
     for z in &zips {
@@ -242,8 +242,7 @@ pub fn compile() -> Vec<u8> {
 #[derive(Clone, Copy)]
 pub struct Table<'a> {
     index: &'a [u8],
-    keys: &'a [u8],
-    flags: &'a [u8],
+    entries: &'a [u8],
     zips: &'a [u8],
 }
 
@@ -254,8 +253,13 @@ fn u32_at(bytes: &[u8], i: usize) -> u32 {
 
 #[inline]
 fn u64_at(bytes: &[u8], i: usize) -> u64 {
+    u64_at_byte(bytes, i * 8)
+}
+
+#[inline]
+fn u64_at_byte(bytes: &[u8], at: usize) -> u64 {
     let mut b = [0u8; 8];
-    b.copy_from_slice(&bytes[i * 8..i * 8 + 8]);
+    b.copy_from_slice(&bytes[at..at + 8]);
     u64::from_le_bytes(b)
 }
 
@@ -266,12 +270,11 @@ impl<'a> Table<'a> {
         let n = usize::try_from(u64::from_le_bytes(rest.get(..8)?.try_into().ok()?)).ok()?;
         let rest = &rest[8..];
         let (index, rest) = rest.split_at_checked(INDEX_LEN * 4)?;
-        let (keys, rest) = rest.split_at_checked(n.checked_mul(8)?)?;
-        let (flags, zips) = rest.split_at_checked(n.checked_mul(4)?)?;
+        let (entries, zips) = rest.split_at_checked(n.checked_mul(ENTRY)?)?;
         if zips.len() != ZIP_WORDS * 8 || u32_at(index, INDEX_LEN - 1) as usize != n {
             return None;
         }
-        Some(Table { index, keys, flags, zips })
+        Some(Table { index, entries, zips })
     }
 
     /// Returns the flags of the term with fingerprint `h` (0 when unknown).
@@ -280,8 +283,10 @@ impl<'a> Table<'a> {
         let b = (h >> (64 - INDEX_BITS)) as usize;
         let (lo, hi) = (u32_at(self.index, b) as usize, u32_at(self.index, b + 1) as usize);
         for i in lo..hi {
-            if u64_at(self.keys, i) == h {
-                return u32_at(self.flags, i);
+            if u64_at_byte(self.entries, i * ENTRY) == h {
+                let at = i * ENTRY + 8;
+                let f = &self.entries[at..at + 4];
+                return u32::from_le_bytes([f[0], f[1], f[2], f[3]]);
             }
         }
         0
@@ -296,11 +301,11 @@ impl<'a> Table<'a> {
 
     /// The number of distinct fingerprints in the table.
     pub fn len(&self) -> usize {
-        self.keys.len() / 8
+        self.entries.len() / ENTRY
     }
 
     /// Whether the table is empty.
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.entries.is_empty()
     }
 }
