@@ -1,8 +1,10 @@
 //! The orchestrator: inputs in, one deterministic [`Outcome`] out.
 //!
-//! Files are scanned in parallel (rayon), each independently: a file that cannot be read or
-//! decoded becomes an error or a skip in the outcome and the run goes on. Results are sorted by
-//! (path, start, rule) so reports, snapshots and baselines never depend on thread timing.
+//! Files are scanned in parallel, each independently: a file that cannot be read or decoded
+//! becomes an error or a skip in the outcome and the run goes on. Workers take files in order
+//! from a shared counter and results are handed on in that order ([`Scanner::scan_files_in_order`]),
+//! so a report can be written while the scan runs (see [`Sink`]) and never depends on thread
+//! timing; within a file, findings are sorted by (start, rule).
 
 use crate::config::Config;
 use crate::engine::Engine;
