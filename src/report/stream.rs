@@ -51,6 +51,9 @@ struct Live {
     target: Target,
     /// Whether a finding was written (JSON needs a comma before the next file's findings).
     wrote: bool,
+    /// Whether the document's head was written: not before the first file, so that a run that
+    /// fails on its config after `start` prints nothing on stdout.
+    opened: bool,
     /// The first write error; later writes are skipped and `finish` reports it.
     error: Option<std::io::Error>,
     buf: Vec<u8>,
@@ -73,18 +76,21 @@ impl Sink for Stream {
                 Target::File { out: BufWriter::new(file), tmp, path: path.clone() }
             }
         };
-        let mut live =
-            Live { format: config.format, color: config.color, target, wrote: false, error: None, buf: Vec::new() };
-        if live.format == Format::Json {
-            let r = json::write_head(live.target.writer());
-            live.record(r);
-        }
-        self.live = Some(live);
+        self.live = Some(Live {
+            format: config.format,
+            color: config.color,
+            target,
+            wrote: false,
+            opened: false,
+            error: None,
+            buf: Vec::new(),
+        });
         Ok(())
     }
 
     fn file(&mut self, file: &mut FileResult) {
         let Some(live) = &mut self.live else { return };
+        live.open();
         if live.error.is_none() {
             let mut buf = std::mem::take(&mut live.buf);
             buf.clear();
@@ -108,6 +114,15 @@ impl Sink for Stream {
 }
 
 impl Live {
+    /// Writes the head of the document once.
+    fn open(&mut self) {
+        if !self.opened && self.format == Format::Json {
+            let r = json::write_head(self.target.writer());
+            self.record(r);
+        }
+        self.opened = true;
+    }
+
     fn record(&mut self, r: std::io::Result<()>) {
         if let Err(e) = r {
             self.error.get_or_insert(e);
@@ -120,6 +135,7 @@ impl Stream {
     /// (see [`super::emit`]).
     pub fn finish(mut self, outcome: &Outcome, config: &Config) -> Result<()> {
         let Some(mut live) = self.live.take() else { return super::emit(outcome, config) };
+        live.open();
         if live.error.is_none() {
             let out = live.target.writer();
             let r = match live.format {

@@ -266,3 +266,14 @@ fn a_streamed_report_file_appears_whole_and_leaves_no_temporary_file() {
         .collect();
     assert_eq!(left, ["report.json"]);
 }
+
+#[test]
+fn a_config_error_after_the_report_started_prints_no_partial_report() {
+    let env = TestEnv::new();
+    mixed_folder(&env);
+    env.write("c/.phiscan.toml", "bogus_key = 1\n");
+    let r = env.run(&["scan", ".", "--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "partial report on stdout: {}", r.stdout);
+    assert!(r.stderr.contains("bogus_key"), "{}", r.stderr);
+}
