@@ -121,9 +121,7 @@ pub fn emit(outcome: &Outcome, config: &Config) -> Result<()> {
 /// reader never sees half a file and a failure never destroys the previous one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let err = |source| Error::Output { target: path.display().to_string(), source };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
-    let tmp = dir.join(format!(".{name}.phiscan-tmp-{}", std::process::id()));
+    let tmp = temp_beside(path);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -134,6 +132,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(err)
+}
+
+/// Returns a temporary file name in `path`'s folder (same file system, so a rename is atomic).
+pub fn temp_beside(path: &Path) -> std::path::PathBuf {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
+    dir.join(format!(".{name}.phiscan-tmp-{}", std::process::id()))
 }
 
 /// Writes `bytes` to a new file at `path`, atomically, and fails if `path` already exists (a
