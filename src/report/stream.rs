@@ -67,10 +67,7 @@ impl Sink for Stream {
         let target = match &config.output {
             None => Target::Stdout(BufWriter::new(std::io::stdout().lock())),
             Some(path) => {
-                let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-                let name =
-                    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
-                let tmp = dir.join(format!(".{name}.phiscan-tmp-{}", std::process::id()));
+                let tmp = super::temp_beside(path);
                 let file = File::create(&tmp)
                     .map_err(|source| Error::Output { target: path.display().to_string(), source })?;
                 Target::File { out: BufWriter::new(file), tmp, path: path.clone() }
