@@ -1,9 +1,9 @@
 //! The matching engine: one multi-pattern regex pass and one keyword pass per text.
 //!
 //! Every regex rule is compiled into a single `regex-automata` meta regex (leftmost-first, ASCII
-//! classes, on bytes), so a text is searched once whatever the number of rules; each rule also
-//! keeps its own regex for the rare anchored re-search (its `value` group, or a fallback when the
-//! winning rule's validator rejects the match and another rule may claim the same start).
+//! classes, on bytes), so a text is searched once whatever the number of rules; the same regex,
+//! anchored to one pattern, re-searches at a match's start when a rule has a `value` group, or
+//! when the winning rule's validator rejects the match and another rule may claim that start.
 //! Keyword rules share one Aho-Corasick automaton. Detectors for names, places and health terms
 //! (see [`detectors`]) run over the same text. The engine knows nothing of context, severity
 //! adjustments or breaches: that is `score`'s job. It returns [`Candidate`]s in text order.
@@ -21,8 +21,7 @@ use crate::rules::{Matcher, Rule};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind as AcMatchKind};
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::syntax;
-use regex_automata::{Anchored, Input, MatchKind};
-use std::sync::OnceLock;
+use regex_automata::{Anchored, Input, MatchKind, PatternID};
 
 /// A match that passed its rule's validators, before context and linking.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -59,19 +58,6 @@ pub fn parse_pattern(pattern: &str) -> std::result::Result<regex_syntax::hir::Hi
     regex_automata::util::syntax::parse_with(pattern, &syntax_config()).map_err(Box::new)
 }
 
-/// Compiles one rule pattern with the engine's syntax, for anchored searches at a known start.
-///
-/// An anchored search never scans ahead for a literal, so no prefilter is built: literal
-/// extraction and a Teddy searcher were most of the cost of compiling a rule (a few hundred
-/// microseconds each, paid again for every rule that matches in a one-page draft).
-pub fn compile_one(pattern: &str) -> std::result::Result<Regex, Box<meta::BuildError>> {
-    Regex::builder()
-        .syntax(syntax_config())
-        .configure(meta_config().auto_prefilter(false))
-        .build(pattern)
-        .map_err(Box::new)
-}
-
 /// Whether `b` continues a word (ASCII letters and digits, `_`, and any non-ASCII byte, so a
 /// word with accents is never split).
 #[inline]
@@ -92,9 +78,8 @@ pub const PARALLEL_MIN: usize = 256 * 1024;
 pub struct Engine {
     rules: Vec<Rule>,
     multi: Option<Regex>,
-    /// For each pattern id of `multi`: the rule index, its own regex (compiled on first need:
-    /// most rules never match a given input) and its value groups.
-    patterns: Vec<(usize, OnceLock<Option<Regex>>, Vec<usize>)>,
+    /// For each pattern id of `multi`: the rule index and its value groups.
+    patterns: Vec<(usize, Vec<usize>)>,
     keywords: Option<AhoCorasick>,
     /// For each keyword pattern id: the rule index.
     keyword_rule: Vec<usize>,
@@ -123,7 +108,7 @@ impl Engine {
             let rule = &rules[i];
             if let Matcher::Pattern { source, value_groups } = &rule.matcher {
                 sources.push(source.as_str());
-                patterns.push((i, OnceLock::new(), value_groups.clone()));
+                patterns.push((i, value_groups.clone()));
             }
         }
         for (i, rule) in rules.iter().enumerate() {
@@ -238,19 +223,15 @@ impl Engine {
     ///
     /// `end` is where the multi-pattern search ended this pattern's match, when it was the
     /// winner: leftmost-first gives the same span as the pattern alone, so a rule without value
-    /// groups needs no second search (and its own regex is never compiled).
+    /// groups needs no second search. Otherwise the same multi-pattern regex searches again,
+    /// anchored to this one pattern at `start` (capture groups are numbered per pattern): no
+    /// rule ever needs a regex of its own, which used to cost a one-page draft 36 compilations.
     fn accept(&self, text: &[u8], pid: usize, start: usize, end: Option<usize>) -> Option<Candidate> {
-        let (rule_idx, re, value_groups) = &self.patterns[pid];
+        let (rule_idx, value_groups) = &self.patterns[pid];
         let rule = &self.rules[*rule_idx];
-        let Matcher::Pattern { source, .. } = &rule.matcher else { return None };
-        let (vs, ve) = if let (Some(end), true) = (end, value_groups.is_empty()) {
-            (start, end)
-        } else {
-            // The multi-pattern regex compiled this source already, so this cannot fail in
-            // practice; if it ever did, the rule finds nothing more rather than aborting a scan.
-            let re = re.get_or_init(|| compile_one(source).ok()).as_ref()?;
-            let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-            Self::value_span(re, &input, value_groups)?
+        let (vs, ve) = match (end, value_groups.is_empty()) {
+            (Some(end), true) => (start, end),
+            _ => self.value_span(text, pid, start, value_groups)?,
         };
         if ve <= vs {
             return None;
@@ -265,18 +246,20 @@ impl Engine {
         })
     }
 
-    /// Returns the span of the first participating value group (or the whole match).
-    fn value_span(re: &Regex, input: &Input<'_>, value_groups: &[usize]) -> Option<(usize, usize)> {
-        Some(if value_groups.is_empty() {
-            let m = re.search(input)?;
-            (m.start(), m.end())
-        } else {
-            let mut c = re.create_captures();
-            re.search_captures(input, &mut c);
-            let whole = c.get_match()?.span();
-            let span = value_groups.iter().find_map(|g| c.get_group(*g)).unwrap_or(whole);
-            (span.start, span.end)
-        })
+    /// Returns the span of pattern `pid`'s match anchored at `start`: its first participating
+    /// value group, or the whole match.
+    fn value_span(&self, text: &[u8], pid: usize, start: usize, value_groups: &[usize]) -> Option<(usize, usize)> {
+        let multi = self.multi.as_ref()?;
+        let input = Input::new(text).range(start..).anchored(Anchored::Pattern(PatternID::new(pid).ok()?));
+        if value_groups.is_empty() {
+            let m = multi.search(&input)?;
+            return Some((m.start(), m.end()));
+        }
+        let mut c = multi.create_captures();
+        multi.search_captures(&input, &mut c);
+        let whole = c.get_match()?.span();
+        let span = value_groups.iter().find_map(|g| c.get_group(*g)).unwrap_or(whole);
+        Some((span.start, span.end))
     }
 
     fn find_keywords(&self, text: &[u8], out: &mut Vec<Candidate>) {
