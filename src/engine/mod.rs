@@ -49,8 +49,9 @@ fn meta_config() -> meta::Config {
     meta::Config::new().match_kind(MatchKind::LeftmostFirst).utf8_empty(false).hybrid_cache_capacity(HYBRID_CACHE)
 }
 
-/// Lazy DFA cache per search thread. With ~60 patterns in one regex, the default (2 MB) filled
-/// and was cleared over and over on real text: a tenth of the scan went to rebuilding states.
+/// Lazy DFA cache limit per search thread. With ~60 patterns in one regex the default (2 MB)
+/// fills on long texts and is cleared and rebuilt; the larger limit measured ~2% faster on the
+/// 100 MB corpus. It is a limit, not an allocation: small runs never reach it.
 const HYBRID_CACHE: usize = 16 << 20;
 
 /// Parses one rule pattern with the engine's syntax: checks it at load time, cheaply.
