@@ -74,6 +74,9 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, scratch: &mut 
                 0.85
             } else if clause_end && matches!(prep.as_slice(), b"from" | b"near" | b"outside") {
                 0.6
+            } else if clause_end && prep.as_slice() == b"of" && person_before_of(chunk, i - 1) {
+                // "Beatrix Nwosu of Wexbury," / "Thaddeus Brightwater, 91, of Port Aldane,"
+                0.6
             } else {
                 0.0
             };
@@ -85,6 +88,34 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, scratch: &mut 
         }
         i += 1;
     }
+}
+
+/// Whether the "of" at token `of` follows a person: a full name, given name then family name
+/// ("Beatrix Nwosu of", not "University of" or "Director of"), or an age between commas
+/// ("Brightwater, 91, of").
+fn person_before_of(chunk: &Chunk, of: usize) -> bool {
+    let toks = chunk.tokens;
+    if of == 0 || !single_space(chunk.gap_before(of)) && chunk.gap_before(of) != b", " {
+        return false;
+    }
+    let p = of - 1;
+    let w = chunk.word(p);
+    let age = chunk.gap_before(of) == b", "
+        && (1..=3).contains(&w.len())
+        && w.iter().all(u8::is_ascii_digit)
+        && p > 0
+        && chunk.gap_before(p) == b", ";
+    let name_word = |k: usize, flag: u32| {
+        toks[k].shape == Shape::Capitalized
+            && toks[k].flags & flag != 0
+            && toks[k].flags & (ORG | NOT_NAME | STATE) == 0
+    };
+    let name = single_space(chunk.gap_before(of))
+        && p > 0
+        && single_space(chunk.gap_before(p))
+        && name_word(p, FIRST | SURNAME)
+        && name_word(p - 1, FIRST);
+    age || name
 }
 
 fn lower(chunk: &Chunk, i: usize) -> Vec<u8> {
