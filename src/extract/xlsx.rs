@@ -153,12 +153,9 @@ fn shared_strings(bytes: &[u8]) -> (Vec<String>, Option<String>) {
     let (mut in_t, mut in_phonetic) = (false, false);
     let mut buf = Vec::new();
     loop {
-        let ev = match reader.read_event_into(&mut buf) {
+        let ev = match read_event(&mut reader, &mut buf) {
             Ok(ev) => ev,
-            Err(e) => {
-                let fault = format!("malformed XML at byte {}: {}", reader.error_position(), xml_error_kind(&e));
-                return (out, Some(fault));
-            }
+            Err(fault) => return (out, Some(fault)),
         };
         match ev {
             Event::Start(e) => match e.local_name().as_ref() {
@@ -183,6 +180,13 @@ fn shared_strings(bytes: &[u8]) -> (Vec<String>, Option<String>) {
     (out, None)
 }
 
+/// Reads the next XML event of a workbook part, or says where the part is malformed.
+fn read_event<'b>(reader: &mut Reader<&[u8]>, buf: &'b mut Vec<u8>) -> Result<Event<'b>, String> {
+    reader
+        .read_event_into(buf)
+        .map_err(|e| format!("malformed XML at byte {}: {}", reader.error_position(), xml_error_kind(&e)))
+}
+
 type Rows = BTreeMap<u32, BTreeMap<usize, String>>;
 
 fn cells(bytes: &[u8], shared: &[String]) -> (Rows, Option<String>) {
@@ -196,12 +200,9 @@ fn cells(bytes: &[u8], shared: &[String]) -> (Rows, Option<String>) {
     let mut next_col = 0usize;
     let mut buf = Vec::new();
     loop {
-        let ev = match reader.read_event_into(&mut buf) {
+        let ev = match read_event(&mut reader, &mut buf) {
             Ok(ev) => ev,
-            Err(e) => {
-                let fault = format!("malformed XML at byte {}: {}", reader.error_position(), xml_error_kind(&e));
-                return (rows, Some(fault));
-            }
+            Err(fault) => return (rows, Some(fault)),
         };
         match ev {
             Event::Start(e) => match e.local_name().as_ref() {
