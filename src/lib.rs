@@ -31,6 +31,7 @@ pub mod run;
 pub mod scan;
 pub mod score;
 pub mod suppress;
+pub mod text;
 
 pub use config::Config;
 pub use error::{Error, Result};

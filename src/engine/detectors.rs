@@ -8,6 +8,7 @@
 use super::lexicon::{self, Lexicon, Shape, Token};
 use super::{health, names, places, Candidate};
 use crate::rules::{Matcher, Rule};
+use crate::text::segment::{self, Casing};
 
 /// Chunks are cut at a line break near this size.
 const CHUNK: usize = 64 * 1024;
@@ -34,7 +35,7 @@ pub fn single_space(gap: &[u8]) -> bool {
     gap.len() == 1 && gap[0] == b' '
 }
 
-/// What a detector sees: the chunk's text, its tokens and the lexicon.
+/// What a detector sees: the chunk's text, its tokens, the lexicon and the text model.
 pub struct Chunk<'a> {
     /// The whole text (offsets in tokens are into it).
     pub text: &'a [u8],
@@ -42,10 +43,11 @@ pub struct Chunk<'a> {
     pub tokens: &'a [Token],
     /// The shared lexicon.
     pub lex: &'a Lexicon,
-    /// Whether the chunk is written in capitals (then capitals are not evidence of a name).
-    pub all_caps: bool,
-    /// Whether the chunk is written in lower case (a social post: names are lower case too).
-    pub lower_case: bool,
+    /// Per token: how its block is written (capitals are no evidence of a name in an ALL-CAPS
+    /// block; names are lower case in a lower-case one).
+    pub casing: &'a [Casing],
+    /// Per token: whether it is the first word of a sentence or block (see [`segment`]).
+    pub starts: &'a [bool],
 }
 
 impl Chunk<'_> {
@@ -66,21 +68,14 @@ impl Chunk<'_> {
         &self.text[self.tokens[i].start..self.tokens[i].end]
     }
 
-    /// Whether token `i` starts a sentence, a line or a cell (so its capital proves nothing).
+    /// Whether token `i` starts a sentence, a block or a cell, a label's value or a quotation
+    /// (so its capital proves nothing).
     pub fn sentence_start(&self, i: usize) -> bool {
-        if i == 0 {
+        if i == 0 || self.starts[i] {
             return true;
         }
         let gap = self.gap_before(i);
-        // The period of a title or an initial ("Dr. Grace", "J. Smith") does not end a sentence.
-        let prev = self.tokens[i - 1];
-        let abbreviation = gap == b". "
-            && (prev.flags & (super::lexicon::TITLE | super::lexicon::STAFF) != 0 || prev.shape == Shape::Initial);
-        if abbreviation {
-            return false;
-        }
-        gap.iter()
-            .any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b':' | b'"' | b'(' | b'[' | b'*' | b'#' | b'>' | b'|'))
+        gap.iter().any(|b| matches!(b, b':' | b'"' | b'(' | b'[' | b'*' | b'#' | b'>' | b'|'))
             || gap.starts_with(b"\xE2\x80\x9C")
     }
 
@@ -88,9 +83,19 @@ impl Chunk<'_> {
     pub fn capitalized(&self, i: usize) -> bool {
         match self.tokens[i].shape {
             Shape::Capitalized => true,
-            Shape::Upper => self.all_caps,
+            Shape::Upper => self.casing[i] == Casing::Upper,
             _ => false,
         }
+    }
+
+    /// Whether token `i` is in a block written in capitals.
+    pub fn upper(&self, i: usize) -> bool {
+        self.casing[i] == Casing::Upper
+    }
+
+    /// Whether token `i` is in a block written in lower case.
+    pub fn lower(&self, i: usize) -> bool {
+        self.casing[i] == Casing::Lower
     }
 }
 
@@ -137,13 +142,7 @@ impl Detectors {
         if !self.active() {
             return;
         }
-        let mut bounds = Vec::new();
-        let mut start = 0;
-        while start < text.len() {
-            let end = chunk_end(text, start);
-            bounds.push((start, end));
-            start = end;
-        }
+        let bounds = chunk_bounds(text);
         if text.len() < super::PARALLEL_MIN {
             self.find_chunks(text, &bounds, out);
             return;
@@ -161,29 +160,53 @@ impl Detectors {
 
     /// Runs the detectors over the chunks `bounds` of `text`, in order.
     fn find_chunks(&self, text: &[u8], bounds: &[(usize, usize)], out: &mut Vec<Candidate>) {
-        let lex = Lexicon::get();
-        let mut tokens = Vec::new();
-        let mut scratch = Vec::new();
-        let mut cache = lexicon::FlagCache::default();
-        for &(start, end) in bounds {
-            tokens.clear();
-            lexicon::tokenize(lex, &mut cache, &text[start..end], start, &mut tokens, &mut scratch);
-            if !tokens.is_empty() {
-                let chunk = Chunk {
-                    text,
-                    tokens: &tokens,
-                    lex,
-                    all_caps: mostly_caps(&text[start..end]),
-                    lower_case: mostly_lower(&tokens),
-                };
-                if let Some(rule) = self.rules.name {
-                    names::find(&chunk, rule, out, &mut scratch);
-                }
-                if let Some(rule) = self.rules.location {
-                    places::find(&chunk, rule, out, &mut scratch);
-                }
-                health::find(&chunk, &self.rules, out, &mut scratch);
+        for_each_chunk(text, bounds, |chunk, scratch| {
+            if let Some(rule) = self.rules.name {
+                names::find(chunk, rule, out, scratch);
             }
+            if let Some(rule) = self.rules.location {
+                places::find(chunk, rule, out, scratch);
+            }
+            health::find(chunk, &self.rules, out, scratch);
+        });
+    }
+}
+
+/// Returns every name candidate of `text` with its evidence and probability: what the name
+/// model is fitted on (`scripts/train_names.py`), and a way to see why a name was or was not
+/// reported.
+pub fn explain_names(text: &[u8]) -> Vec<names::Explained> {
+    let mut out = Vec::new();
+    for_each_chunk(text, &chunk_bounds(text), |chunk, _| out.extend(names::explain(chunk)));
+    out
+}
+
+/// Returns the chunks of `text`: `(start, end)` byte ranges cut at line breaks.
+fn chunk_bounds(text: &[u8]) -> Vec<(usize, usize)> {
+    let mut bounds = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let end = chunk_end(text, start);
+        bounds.push((start, end));
+        start = end;
+    }
+    bounds
+}
+
+/// Tokenizes and models each chunk `bounds` of `text` in turn and hands it to `f`.
+fn for_each_chunk(text: &[u8], bounds: &[(usize, usize)], mut f: impl FnMut(&Chunk, &mut Vec<u8>)) {
+    let lex = Lexicon::get();
+    let mut tokens = Vec::new();
+    let mut scratch = Vec::new();
+    let mut cache = lexicon::FlagCache::default();
+    let (mut casing, mut starts) = (Vec::new(), Vec::new());
+    for &(start, end) in bounds {
+        tokens.clear();
+        lexicon::tokenize(lex, &mut cache, &text[start..end], start, &mut tokens, &mut scratch);
+        if !tokens.is_empty() {
+            model_tokens(&text[start..end], start, &tokens, &mut casing, &mut starts);
+            let chunk = Chunk { text, tokens: &tokens, lex, casing: &casing, starts: &starts };
+            f(&chunk, &mut scratch);
         }
     }
 }
@@ -210,16 +233,25 @@ fn chunk_end(text: &[u8], start: usize) -> usize {
     end
 }
 
-/// Whether hardly any word starts with a capital (lower-case chat, a social post).
-fn mostly_lower(tokens: &[Token]) -> bool {
-    let words = tokens.iter().filter(|t| t.shape != Shape::Other).count();
-    let caps = tokens.iter().filter(|t| matches!(t.shape, Shape::Capitalized | Shape::Upper | Shape::Initial)).count();
-    words >= 3 && caps * 20 <= words
-}
-
-/// Whether most letters of `text` are capitals (a shouted post, an ALL-CAPS export).
-fn mostly_caps(text: &[u8]) -> bool {
-    let upper = text.iter().filter(|b| b.is_ascii_uppercase()).count();
-    let lower = text.iter().filter(|b| b.is_ascii_lowercase()).count();
-    upper > 20 && upper > lower * 3
+/// Fills, per token of the chunk `text` (at offset `base`), its block's casing and whether it
+/// starts a sentence, from the shared text model.
+fn model_tokens(text: &[u8], base: usize, tokens: &[Token], casing: &mut Vec<Casing>, starts: &mut Vec<bool>) {
+    let seg = segment::segment(text);
+    casing.clear();
+    starts.clear();
+    let (mut b, mut s) = (0, 0);
+    for t in tokens {
+        let at = t.start - base;
+        while b < seg.blocks.len() && seg.blocks[b].end <= at {
+            b += 1;
+        }
+        casing.push(seg.blocks.get(b).filter(|blk| blk.start <= at).map_or(Casing::Mixed, |blk| blk.casing));
+        while s < seg.sentences.len() && seg.sentences[s].end <= at {
+            s += 1;
+        }
+        // The first token at or after a sentence's start begins it (punctuation may come first).
+        let first = seg.sentences.get(s).is_some_and(|sent| sent.start <= at)
+            && (starts.is_empty() || tokens[starts.len() - 1].start - base < seg.sentences[s].start);
+        starts.push(first);
+    }
 }

@@ -12,6 +12,7 @@ pub mod context;
 pub mod detectors;
 pub mod health;
 pub mod lexicon;
+pub mod model;
 pub mod names;
 pub mod places;
 pub mod table;

@@ -56,6 +56,28 @@ pub const STATE: u32 = 1 << 17;
 pub const FUNCTION: u32 = 1 << 18;
 /// A clinician role noun (surgeon, physician, chief): a name next to it is staff.
 pub const STAFF_ROLE: u32 = 1 << 19;
+/// A very common English word (SCOWL sizes 10 and 20).
+pub const ENG_10: u32 = 1 << 20;
+/// A common English word (SCOWL sizes 35 and 40).
+pub const ENG_35: u32 = 1 << 21;
+/// A less common English word (SCOWL sizes 50 to 60).
+pub const ENG_50: u32 = 1 << 22;
+/// A rare English word (SCOWL size 70).
+pub const ENG_70: u32 = 1 << 23;
+/// Any English word, whatever its grade.
+pub const ENGLISH: u32 = ENG_10 | ENG_35 | ENG_50 | ENG_70;
+/// Clinical charting shorthand (LAD, PRN, NKDA): never a name.
+pub const CLIN_ABBR: u32 = 1 << 24;
+/// One of the most common given names.
+pub const COMMON_FIRST: u32 = 1 << 25;
+/// One of the most common family names.
+pub const COMMON_SURNAME: u32 = 1 << 26;
+/// A part of the body (wrist, hip, knee): lay injury and surgery phrases are built on it.
+pub const BODY_PART: u32 = 1 << 27;
+/// A verb or adjective of injury (broke, fractured, sprained, torn).
+pub const INJURY: u32 = 1 << 28;
+/// Something a patient wears or has put in or taken out (cast, stitches, drain, crutches).
+pub const CARE_OBJECT: u32 = 1 << 29;
 
 const FIRST_NAMES: &str = include_str!("../../rules/dicts/first-names.txt");
 const SURNAMES: &str = include_str!("../../rules/dicts/surnames.txt");
@@ -67,17 +89,31 @@ const PLACES: &str = include_str!("../../rules/dicts/places.txt");
 const AMBIGUOUS_PLACES: &str = include_str!("../../rules/dicts/ambiguous-places.txt");
 const CUES: &str = include_str!("../../rules/dicts/cues.txt");
 const ZIPCODES: &str = include_str!("../../rules/dicts/zipcodes.txt");
+const COMMON_FIRST_NAMES: &str = include_str!("../../rules/dicts/first-names-common.txt");
+const COMMON_SURNAMES: &str = include_str!("../../rules/dicts/surnames-common.txt");
+const ENGLISH_10: &str = include_str!("../../rules/dicts/english-10.txt");
+const ENGLISH_35: &str = include_str!("../../rules/dicts/english-35.txt");
+const ENGLISH_50: &str = include_str!("../../rules/dicts/english-50.txt");
+const ENGLISH_70: &str = include_str!("../../rules/dicts/english-70.txt");
+const CLINICAL_ABBREVIATIONS: &str = include_str!("../../rules/dicts/clinical-abbreviations.txt");
 
 /// Every embedded word list: (file name, contents), for the canonical-form test and docs.
 pub const LISTS: &[(&str, &str)] = &[
     ("ambiguous-names.txt", AMBIGUOUS_NAMES),
     ("ambiguous-places.txt", AMBIGUOUS_PLACES),
+    ("clinical-abbreviations.txt", CLINICAL_ABBREVIATIONS),
     ("cues.txt", CUES),
     ("diagnoses.txt", DIAGNOSES),
+    ("english-10.txt", ENGLISH_10),
+    ("english-35.txt", ENGLISH_35),
+    ("english-50.txt", ENGLISH_50),
+    ("english-70.txt", ENGLISH_70),
+    ("first-names-common.txt", COMMON_FIRST_NAMES),
     ("first-names.txt", FIRST_NAMES),
     ("medications.txt", MEDICATIONS),
     ("places.txt", PLACES),
     ("procedures.txt", PROCEDURES),
+    ("surnames-common.txt", COMMON_SURNAMES),
     ("surnames.txt", SURNAMES),
     ("zipcodes.txt", ZIPCODES),
 ];
@@ -159,6 +195,9 @@ pub fn cue_flag(name: &str) -> u32 {
         "place-prep" => PLACE_PREP,
         "state" => STATE,
         "function" => FUNCTION,
+        "body-part" => BODY_PART,
+        "injury" => INJURY,
+        "care-object" => CARE_OBJECT,
         _ => 0,
     }
 }
@@ -186,6 +225,13 @@ pub fn compile() -> Vec<u8> {
         (PROCEDURES, PROCEDURE),
         (PLACES, PLACE),
         (AMBIGUOUS_PLACES, PLACE | AMBIGUOUS_PLACE),
+        (COMMON_FIRST_NAMES, FIRST | COMMON_FIRST),
+        (COMMON_SURNAMES, SURNAME | COMMON_SURNAME),
+        (ENGLISH_10, ENG_10),
+        (ENGLISH_35, ENG_35),
+        (ENGLISH_50, ENG_50),
+        (ENGLISH_70, ENG_70),
+        (CLINICAL_ABBREVIATIONS, CLIN_ABBR),
     ] {
         for t in terms(list) {
             add(&mut entries, t, flag);

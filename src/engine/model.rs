@@ -1,0 +1,104 @@
+//! Fitted logistic models: evidence in, a probability out, weights kept as data.
+//!
+//! Where several signals must be weighed (is this run of words a person's name?), hand-set
+//! thresholds tuned text by text do not generalise. Instead each detector describes a
+//! candidate by binary features with fixed names, and a logistic model turns the active ones
+//! into a probability: `1 / (1 + e^-(bias + Σ weight))`. The weights are fitted by a committed
+//! script on labelled corpora (`scripts/train_names.py`) and embedded from `rules/models/` as
+//! TOML, like rules. Every feature may also fire in a casing-specific form (`len1@upper`), so
+//! one model learns that capitals mean nothing in an ALL-CAPS note, and pairs of features may
+//! carry a weight of their own (`n2&first-is-given`): a linear model cannot otherwise learn
+//! that two weak signals together are strong.
+
+use crate::text::segment::Casing;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// A model file: `bias` and a `[weights]` table from feature name to weight.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelSpec {
+    bias: f32,
+    weights: BTreeMap<String, f32>,
+}
+
+/// A logistic model over a fixed list of binary features, with a copy of each feature per
+/// casing (mixed, upper, lower).
+#[derive(Debug, Clone)]
+pub struct Model {
+    bias: f32,
+    /// `3 × features`: the plain weight, then the `@upper` and `@lower` copies.
+    weights: Vec<f32>,
+    features: usize,
+    /// Weights of feature pairs `(a, b)`, `a < b`.
+    pairs: HashMap<(u16, u16), f32>,
+}
+
+impl Model {
+    /// Parses a model file against the detector's feature names; an unknown name is an error.
+    pub fn parse(text: &str, names: &[&str]) -> Result<Model, String> {
+        let spec: ModelSpec = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        let n = names.len();
+        let mut weights = vec![0.0; 3 * n];
+        let mut pairs = HashMap::new();
+        let index = |f: &str| names.iter().position(|x| *x == f).ok_or_else(|| format!("unknown feature {f:?}"));
+        for (name, w) in spec.weights {
+            if let Some((a, b)) = name.split_once('&') {
+                let (a, b) = (index(a)?, index(b)?);
+                let key = (a.min(b) as u16, a.max(b) as u16);
+                pairs.insert(key, w);
+                continue;
+            }
+            let (base, offset) = match name.split_once('@') {
+                None => (name.as_str(), 0),
+                Some((b, "upper")) => (b, n),
+                Some((b, "lower")) => (b, 2 * n),
+                Some(_) => return Err(format!("unknown casing in feature {name:?}")),
+            };
+            weights[offset + index(base)?] = w;
+        }
+        Ok(Model { bias: spec.bias, weights, features: n, pairs })
+    }
+
+    /// Returns the probability that a candidate with the active `features` (indices into the
+    /// feature names) in a block of `casing` is what the detector looks for.
+    pub fn probability(&self, features: &[usize], casing: Casing) -> f32 {
+        let offset = match casing {
+            Casing::Mixed => None,
+            Casing::Upper => Some(self.features),
+            Casing::Lower => Some(2 * self.features),
+        };
+        let mut z = self.bias;
+        for (k, &f) in features.iter().enumerate() {
+            z += self.weights[f];
+            if let Some(o) = offset {
+                z += self.weights[o + f];
+            }
+            if !self.pairs.is_empty() {
+                for &g in &features[k + 1..] {
+                    let key = (f.min(g) as u16, f.max(g) as u16);
+                    z += self.pairs.get(&key).copied().unwrap_or(0.0);
+                }
+            }
+        }
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_add_up_per_casing() {
+        let m = Model::parse("bias = 0.0\n[weights]\na = 2.0\n\"a@upper\" = -4.0\n", &["a", "b"]).unwrap();
+        assert!(m.probability(&[0], Casing::Mixed) > 0.85);
+        assert!(m.probability(&[0], Casing::Upper) < 0.15);
+        assert!((m.probability(&[1], Casing::Lower) - 0.5).abs() < 1e-6);
+        assert!(Model::parse("bias = 0.0\n[weights]\nzz = 1.0\n", &["a"]).is_err());
+        assert!(Model::parse("bias = 0.0\n[weights]\n\"a@shout\" = 1.0\n", &["a"]).is_err());
+        let m = Model::parse("bias = 0.0\n[weights]\n\"b&a\" = 3.0\n", &["a", "b"]).unwrap();
+        assert!(m.probability(&[0, 1], Casing::Mixed) > 0.95);
+        assert!((m.probability(&[1], Casing::Mixed) - 0.5).abs() < 1e-6);
+    }
+}
