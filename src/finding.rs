@@ -234,6 +234,10 @@ pub struct Breach {
     pub unit: &'static str,
     /// One line for a person: `name + diagnosis in one sentence`.
     pub explanation: String,
+    /// The words that made it, identifiers masked: `M****** P********* + breast cancer`. Health
+    /// terms from the dictionaries are shown as written (a term alone identifies no one); any
+    /// other value is masked.
+    pub summary: String,
     /// Indices of the linked findings in the report's `findings` array.
     pub findings: Vec<usize>,
     /// 1-based line where the unit starts.

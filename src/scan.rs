@@ -385,6 +385,7 @@ impl Scanner {
                 line: findings[l.findings[0]].line,
                 location: document.and_then(|d| d.unit_location_at(findings[l.findings[0]].start)).map(str::to_string),
                 unit: l.unit,
+                summary: breach_summary(text, &scored, &findings, &l.findings),
                 explanation: l.explanation,
                 findings: l.findings,
             })
@@ -570,6 +571,33 @@ impl Scanner {
             }
         }
     }
+}
+
+/// Returns the words of a breach for a reader: identifiers masked, then the health terms
+/// (shown as written only when the dictionary knows the whole term), or "patient status".
+fn breach_summary(text: &[u8], scored: &[score::Scored], findings: &[Finding], members: &[usize]) -> String {
+    let mut people = Vec::new();
+    let mut facts = Vec::new();
+    for &k in members {
+        let f = &findings[k];
+        if f.category.is_health() {
+            let c = scored[k].candidate;
+            let term = if c.evidence & crate::engine::health::EVIDENCE_TERM != 0 {
+                String::from_utf8_lossy(&text[c.start..c.end]).split_whitespace().collect::<Vec<_>>().join(" ")
+            } else {
+                f.masked.to_string()
+            };
+            if !facts.contains(&term) {
+                facts.push(term);
+            }
+        } else if f.category.identifies() && !people.contains(&f.masked.to_string()) {
+            people.push(f.masked.to_string());
+        }
+    }
+    if facts.is_empty() {
+        facts.push("patient status".to_string());
+    }
+    format!("{} + {}", people.join(", "), facts.join(", "))
 }
 
 /// Why an input produced no [`FileResult`].

@@ -26,6 +26,8 @@ pub struct DetectorRules {
     pub medication: Option<usize>,
     /// `procedure`
     pub procedure: Option<usize>,
+    /// `social-handle`
+    pub handle: Option<usize>,
 }
 
 /// Whether a gap between two tokens is exactly one space (the hot-path test of every detector;
@@ -116,6 +118,7 @@ impl Detectors {
                     "diagnosis" => d.diagnosis = Some(i),
                     "medication" => d.medication = Some(i),
                     "procedure" => d.procedure = Some(i),
+                    "social-handle" => d.handle = Some(i),
                     _ => {}
                 }
             }
@@ -130,6 +133,7 @@ impl Detectors {
             || r.diagnosis.is_some()
             || r.medication.is_some()
             || r.procedure.is_some()
+            || r.handle.is_some()
     }
 
     /// Appends the detectors' candidates in `text` to `out`.
@@ -141,6 +145,9 @@ impl Detectors {
         use rayon::prelude::*;
         if !self.active() {
             return;
+        }
+        if let Some(rule) = self.rules.handle {
+            super::handles::find(text, rule, out);
         }
         let bounds = chunk_bounds(text);
         if text.len() < super::PARALLEL_MIN {

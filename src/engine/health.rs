@@ -12,6 +12,10 @@ use super::detectors::{single_space, Chunk, DetectorRules};
 use super::lexicon::{self, Shape, DIAGNOSIS, DISEASE_HEAD, FIRST, FUNCTION, MEDICATION, NOT_NAME, PROCEDURE, SURNAME};
 use super::Candidate;
 
+/// Evidence bit on a health candidate: the whole span is a dictionary term (so it can be shown
+/// in a breach summary: a term alone identifies no one).
+pub const EVIDENCE_TERM: u32 = 16;
+
 const SUFFIXES: &[&str] = &[
     "itis",
     "itides",
@@ -40,16 +44,14 @@ const SUFFIXES: &[&str] = &[
     "paresis",
     "lepsy",
     "philia",
-    "sclerosis",
     "ischemia",
     "ischaemia",
     "cytosis",
     "cele",
-    "oedema",
-    "edema",
 ];
 
-/// Everyday or non-disease words that end like diseases.
+/// Everyday or non-disease words that end like diseases. A real disease never belongs here, even
+/// when a corpus leaves it unlabelled.
 const NOT_DISEASE: &[&str] = &[
     "diploma",
     "diplomas",
@@ -101,7 +103,6 @@ const NOT_DISEASE: &[&str] = &[
     "genoma",
     "trophy",
     "trophies",
-    "atrophy",
     "emphasis",
     "synthesis",
     "analysis",
@@ -111,24 +112,13 @@ const NOT_DISEASE: &[&str] = &[
     "crisis",
     "genesis",
     "philia",
-    "paraphilia",
-    "uremia",
-    "ameloblastoma",
     "sclerosis",
     "celebrity",
-    "fibromas",
     "cele",
     "edema",
     "oedema",
-    "nephropathy",
     "enuria",
     "penuria",
-    "lymphoma",
-    "glaucoma",
-    "melanoma",
-    "sarcoma",
-    "carcinoma",
-    "hematoma",
 ];
 
 /// Appends health-fact candidates of `chunk` to `out`.
@@ -150,12 +140,13 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, out: &mut Vec<Candidate>, scra
                 let last = if flags & DIAGNOSIS != 0 { heads_after(chunk, end) } else { end };
                 // Modifiers before a diagnosis ("Duchenne" in "Duchenne muscular dystrophy").
                 let first = if flags & DIAGNOSIS != 0 { modifiers_before(chunk, i, covered_until) } else { i };
+                let whole_term = first == i && last == end;
                 out.push(Candidate {
                     rule,
                     start: toks[first].start,
                     end: toks[last].end,
                     confidence: conf,
-                    evidence: 0,
+                    evidence: if whole_term { EVIDENCE_TERM } else { 0 },
                 });
                 if Some(rule) == rules.diagnosis {
                     learn_abbreviation(chunk, last, &mut learned);
@@ -188,6 +179,15 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, out: &mut Vec<Candidate>, scra
         let found: Vec<(usize, usize)> = out[first_out..].iter().map(|c| (c.start, c.end)).collect();
         cued(chunk, rule, &found, out);
     }
+    // Lay phrasings and procedure shapes, where no term was found.
+    let mut covered = vec![false; toks.len()];
+    for c in &out[first_out..] {
+        let from = toks.partition_point(|t| t.end <= c.start);
+        for flag in covered.iter_mut().skip(from).take(toks[from..].partition_point(|t| t.start < c.end)) {
+            *flag = true;
+        }
+    }
+    super::lay::find(chunk, rules, &covered, out);
     if let (Some(rule), false) = (rules.diagnosis, learned.is_empty()) {
         for (k, t) in toks.iter().enumerate() {
             // Learned abbreviations are 2-8 characters with capitals: test only such tokens.
@@ -284,9 +284,13 @@ fn pick(chunk: &Chunk, rules: &DetectorRules, i: usize, end: usize, flags: u32) 
     let toks = chunk.tokens;
     let word = chunk.word(i);
     let single = i == end;
-    // Short terms (MS, MI, ALS, HIV) only in capitals; "ms" and "mi" are ordinary text.
-    if single && word.len() <= 3 && toks[i].shape != Shape::Upper {
-        return None;
+    // Short terms (MS, MI, DM, HIV) are also words and chat shorthand ("ms", "DM us"): they
+    // count in capitals, or typed in a lower-case block, and only in a clinical sentence.
+    if single && word.len() <= 3 {
+        let written = toks[i].shape == Shape::Upper || chunk.lower(i);
+        if !written || flags & DIAGNOSIS != 0 && !clinical_context(chunk, i) {
+            return None;
+        }
     }
     // A capitalised single word that is also a name, mid-sentence, is more likely a person.
     if single
@@ -313,6 +317,56 @@ fn pick(chunk: &Chunk, rules: &DetectorRules, i: usize, end: usize, flags: u32) 
     } else {
         None
     }
+}
+
+/// Words after a short abbreviation that make it chat, not a diagnosis ("DM us", "PM me").
+const OBJECT_PRONOUNS: &[&[u8]] = &[b"us", b"me", b"them", b"him", b"her", b"you", b"it"];
+/// Words before a short abbreviation that make it chat ("please DM", "send a PM").
+const CHAT_BEFORE: &[&[u8]] = &[b"please", b"pls", b"via", b"by", b"send", b"your", b"our", b"my", b"a", b"the"];
+/// Words right before a diagnosis that make a sentence clinical ("h/o DM", "hx of CHF").
+const HISTORY_CUES: &[&[u8]] = &[
+    b"h/o",
+    b"hx",
+    b"pmh",
+    b"dx",
+    b"with",
+    b"w/",
+    b"has",
+    b"had",
+    b"have",
+    b"known",
+    b"history",
+    b"pt",
+    b"patient",
+    b"diagnosed",
+    b"dx'd",
+    b"poorly",
+    b"controlled",
+    b"uncontrolled",
+    b"insulin-dependent",
+];
+
+/// Whether the short abbreviation at token `i` sits in a clinical sentence: a history cue
+/// right before it, or another health term or charting shorthand within six words, and no
+/// sign of chat around it.
+fn clinical_context(chunk: &Chunk, i: usize) -> bool {
+    let toks = chunk.tokens;
+    let is = |k: usize, list: &[&[u8]]| list.iter().any(|w| chunk.word(k).eq_ignore_ascii_case(w));
+    if i + 1 < toks.len() && single_space(chunk.gap_after(i)) && is(i + 1, OBJECT_PRONOUNS) {
+        return false;
+    }
+    if i > 0 && is(i - 1, HISTORY_CUES) {
+        return true;
+    }
+    if i > 0 && single_space(chunk.gap_before(i)) && is(i - 1, CHAT_BEFORE) {
+        return false;
+    }
+    let from = (0..i).rev().take(6).take_while(|&k| !chunk.starts[k + 1]).last().unwrap_or(i);
+    let to = (i + 1..toks.len()).take(6).take_while(|&k| !chunk.starts[k]).last().unwrap_or(i);
+    (from..=to).filter(|&k| k != i).any(|k| {
+        toks[k].flags & (DIAGNOSIS | MEDICATION | PROCEDURE | super::lexicon::CLIN_ABBR) != 0
+            && (toks[k].end - toks[k].start > 3 || toks[k].shape == Shape::Upper)
+    })
 }
 
 /// Returns the first of up to three modifier words right before token `i` (not function words,

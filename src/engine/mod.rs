@@ -10,7 +10,9 @@
 
 pub mod context;
 pub mod detectors;
+pub mod handles;
 pub mod health;
+pub mod lay;
 pub mod lexicon;
 pub mod model;
 pub mod names;

@@ -42,7 +42,7 @@ const EMIT_MIN: f32 = 0.2;
 
 macro_rules! features {
     ($($id:ident = $name:literal,)*) => {
-        #[allow(non_camel_case_types, clippy::upper_case_acronyms, dead_code)]
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms, clippy::enum_variant_names, dead_code)]
         #[derive(Clone, Copy, Debug)]
         enum F { $($id),* }
         /// The evidence a name candidate is described by; each may be active or not.
@@ -271,6 +271,7 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, _scratch: &mut
     let runs = candidates(chunk);
     let model = model();
     let seen = Seen::new(chunk, &runs);
+    let staff = staff_words(chunk, &runs);
     let mut active = Vec::with_capacity(32);
     for (k, r) in runs.iter().enumerate() {
         active.clear();
@@ -279,7 +280,12 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, _scratch: &mut
         if p < EMIT_MIN {
             continue;
         }
-        let evidence = evidence(chunk, r.first, r.last);
+        let mut evidence = evidence(chunk, r.first, r.last);
+        // "Ilse Varnholt, RN, … Ilse led the redesign": a person marked as staff once is staff
+        // wherever the text names them again.
+        if (r.first..=r.last).any(|i| staff.contains(&word_key(chunk, i))) {
+            evidence |= EVIDENCE_STAFF;
+        }
         out.push(Candidate {
             rule,
             start: title_start(chunk, r.first),
@@ -555,6 +561,10 @@ fn one_of(word: &[u8], list: &[&str]) -> bool {
 }
 
 const PATIENT: &[&str] = &["patient", "patients", "pt", "pts", "client", "resident"];
+/// Credentials written after a name that the staff cue list cannot hold because they are also
+/// other words ("PT" is "patient" in a note, "OT" is overtime).
+const CREDENTIALS: &[&[u8]] =
+    &[b"pt", b"ot", b"rd", b"rt", b"rrt", b"rph", b"dpm", b"ccrn", b"ocn", b"cns", b"emt", b"atc"];
 const FAMILY: &[&str] = &[
     "daughter",
     "son",
@@ -740,6 +750,28 @@ fn role_noun(w: &[u8]) -> bool {
     one_of(w, FAMILY) || possessive(w) && one_of(&w[..w.len() - 2], FAMILY)
 }
 
+/// Returns the fingerprint of token `i` lower-cased.
+fn word_key(chunk: &Chunk, i: usize) -> u64 {
+    let mut buf = Vec::new();
+    lexicon::lower_into(chunk.word(i), &mut buf);
+    lexicon::fingerprint(&buf)
+}
+
+/// Returns the name words (fingerprints) of every run with clinician cues in the chunk.
+fn staff_words(chunk: &Chunk, runs: &[Run]) -> Vec<u64> {
+    let mut out = Vec::new();
+    for r in runs {
+        if evidence(chunk, r.first, r.last) & EVIDENCE_STAFF != 0 {
+            for i in r.first..=r.last {
+                if chunk.tokens[i].shape != Shape::Initial && is_name(chunk.tokens[i].flags) || strong(chunk, i) {
+                    out.push(word_key(chunk, i));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Records which words appear in which runs, for the document-level features.
 struct Seen {
     /// (fingerprint of a lower-case run word, run index), sorted.
@@ -803,7 +835,9 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
     let (s, e) = (r.first, r.last);
     let mut on = |f: F| out.push(f as usize);
     let members: Vec<usize> = (s..=e)
-        .filter(|&i| !(toks[i].flags & PARTICLE != 0 && toks[i].shape == Shape::Lower) && toks[i].shape != Shape::Initial)
+        .filter(|&i| {
+            !(toks[i].flags & PARTICLE != 0 && toks[i].shape == Shape::Lower) && toks[i].shape != Shape::Initial
+        })
         .collect();
     let initials = (s..=e).any(|i| toks[i].shape == Shape::Initial);
     match members.len() {
@@ -1001,7 +1035,8 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
         }
     }
     // A vocative: "Stay strong, Ida!", "Thank you, Ida."
-    if before == b", " && (e + 1 == toks.len() || after.first().is_some_and(|b| matches!(b, b'!' | b'?' | b'.' | b','))) {
+    if before == b", " && (e + 1 == toks.len() || after.first().is_some_and(|b| matches!(b, b'!' | b'?' | b'.' | b',')))
+    {
         on(F::VOCATIVE);
     }
     // Neighbours in a list: "Ortiz, Lee and Abernethy"; the chain of linked runs around this one.
@@ -1098,14 +1133,15 @@ fn evidence(chunk: &Chunk, s: usize, e: usize) -> u32 {
     if age_after(chunk, e) {
         evidence |= EVIDENCE_PATIENT;
     }
-    // ", MD", " RN": credentials after a name.
-    if e + 1 < toks.len()
-        && (after == b", " || single_space(after))
-        && toks[e + 1].flags & STAFF != 0
-        && toks[e + 1].shape == Shape::Upper
-        && !chunk.upper(e + 1)
-    {
-        evidence |= EVIDENCE_STAFF;
+    // ", MD", " RN", ", PT, DPT", ", PharmD": credentials after a name.
+    if (after == b", " || single_space(after)) && !chunk.upper(e) {
+        for k in (e + 1..(e + 4).min(toks.len())).take_while(|&k| k == e + 1 || chunk.gap_before(k) == b", ") {
+            let w = chunk.word(k);
+            let written = w.len() >= 2 && w.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2;
+            if written && (toks[k].flags & STAFF != 0 || CREDENTIALS.iter().any(|c| w.eq_ignore_ascii_case(c))) {
+                evidence |= EVIDENCE_STAFF;
+            }
+        }
     }
     // ", chief of cardiology", ", our oncologist": a staff role right after the name.
     if after == b", " && (e + 1..(e + 4).min(toks.len())).any(|k| toks[k].flags & STAFF_ROLE != 0) {

@@ -78,6 +78,8 @@ pub const BODY_PART: u32 = 1 << 27;
 pub const INJURY: u32 = 1 << 28;
 /// Something a patient wears or has put in or taken out (cast, stitches, drain, crutches).
 pub const CARE_OBJECT: u32 = 1 << 29;
+/// A head noun that makes the medical words before it a procedure (scan, biopsy, replacement).
+pub const PROC_HEAD: u32 = 1 << 30;
 
 const FIRST_NAMES: &str = include_str!("../../rules/dicts/first-names.txt");
 const SURNAMES: &str = include_str!("../../rules/dicts/surnames.txt");
@@ -198,6 +200,7 @@ pub fn cue_flag(name: &str) -> u32 {
         "body-part" => BODY_PART,
         "injury" => INJURY,
         "care-object" => CARE_OBJECT,
+        "procedure-head" => PROC_HEAD,
         _ => 0,
     }
 }

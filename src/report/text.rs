@@ -39,9 +39,10 @@ pub fn write_file(file: &FileResult, c: bool, out: &mut Vec<u8>) -> std::io::Res
     for b in &file.breaches {
         writeln!(
             out,
-            "{}  {}  {}",
+            "{}  {}  {}  ({})",
             paint(c, "35", &format!("{}:{}", b.path, b.location.clone().unwrap_or_else(|| b.line.to_string()))),
             paint(c, "1;31", "BREACH"),
+            b.summary,
             b.explanation
         )?;
     }

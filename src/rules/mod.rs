@@ -129,8 +129,16 @@ pub struct Rule {
 }
 
 /// The detectors implemented in code that a rule may name.
-pub const DETECTORS: &[&str] =
-    &["person-name", "location", "facility", "diagnosis", "medication", "procedure", crate::score::field::DETECTOR];
+pub const DETECTORS: &[&str] = &[
+    "person-name",
+    "location",
+    "facility",
+    "diagnosis",
+    "medication",
+    "procedure",
+    "social-handle",
+    crate::score::field::DETECTOR,
+];
 
 impl RuleSpec {
     /// Compiles the spec, resolving names and checking the regex.

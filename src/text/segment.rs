@@ -118,17 +118,17 @@ const WRAP_MIN: usize = 40;
 
 /// Words after which a line cannot end a sentence: the next line must continue it.
 const CONTINUES: &[&[u8]] = &[
-    b"a", b"an", b"the", b"of", b"with", b"and", b"or", b"but", b"to", b"for", b"in", b"on", b"at", b"by",
-    b"from", b"his", b"her", b"their", b"my", b"our", b"your", b"its", b"was", b"is", b"are", b"were", b"has",
-    b"had", b"have", b"been", b"be", b"that", b"who", b"which", b"into", b"after", b"before", b"about", b"as",
-    b"than", b"this", b"these", b"those", b"will", b"would", b"can", b"could", b"not", b"very", b"some", b"had",
+    b"a", b"an", b"the", b"of", b"with", b"and", b"or", b"but", b"to", b"for", b"in", b"on", b"at", b"by", b"from",
+    b"his", b"her", b"their", b"my", b"our", b"your", b"its", b"was", b"is", b"are", b"were", b"has", b"had", b"have",
+    b"been", b"be", b"that", b"who", b"which", b"into", b"after", b"before", b"about", b"as", b"than", b"this",
+    b"these", b"those", b"will", b"would", b"can", b"could", b"not", b"very", b"some", b"had",
 ];
 
 /// Words that end with a period without ending a sentence.
 const ABBREVIATIONS: &[&[u8]] = &[
     b"mr", b"mrs", b"ms", b"mx", b"dr", b"drs", b"prof", b"st", b"ste", b"mt", b"ft", b"jr", b"sr", b"rev", b"hon",
-    b"sgt", b"cpl", b"capt", b"lt", b"col", b"gen", b"gov", b"sen", b"rep", b"supt", b"vs", b"approx", b"cf",
-    b"al", b"fig", b"figs", b"nos", b"vol", b"pp", b"ca", b"esp", b"incl", b"dept", b"mme", b"mlle", b"messrs",
+    b"sgt", b"cpl", b"capt", b"lt", b"col", b"gen", b"gov", b"sen", b"rep", b"supt", b"vs", b"approx", b"cf", b"al",
+    b"fig", b"figs", b"nos", b"vol", b"pp", b"ca", b"esp", b"incl", b"dept", b"mme", b"mlle", b"messrs",
 ];
 
 /// Returns the blocks and sentences of `text`.
@@ -184,7 +184,14 @@ fn block_kind(line: Line) -> BlockKind {
 }
 
 /// Whether the line `cur` continues the block whose last line is `prev`.
-fn continues(text: &[u8], prev_kind: Line, prev: (usize, usize), kind: Line, cur: (usize, usize), cur_at: usize) -> bool {
+fn continues(
+    text: &[u8],
+    prev_kind: Line,
+    prev: (usize, usize),
+    kind: Line,
+    cur: (usize, usize),
+    cur_at: usize,
+) -> bool {
     if matches!(prev_kind, Line::Heading | Line::Table | Line::Data) {
         return false;
     }
@@ -466,7 +473,8 @@ mod tests {
         let t = "Hello Bertrand,\nThe new parking rules start Monday.\nThanks,\nNell";
         let b = blocks(t);
         assert_eq!(b.len(), 4, "{b:?}");
-        let t = "Intro line that is long enough to be wrapped prose here:\n- first item\n- second item\n\n# Heading\nBody.";
+        let t =
+            "Intro line that is long enough to be wrapped prose here:\n- first item\n- second item\n\n# Heading\nBody.";
         let kinds: Vec<BlockKind> = blocks(t).into_iter().map(|b| b.1).collect();
         assert_eq!(
             kinds,

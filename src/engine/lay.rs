@@ -1,0 +1,261 @@
+//! Health facts in lay words and procedure shapes that no term list holds.
+//!
+//! People who post do not write ICD-10 terms. They write that someone "fell and broke her
+//! wrist", "is walking on his new knee", "got his cast off", that "her sugar's been high", or
+//! that they had "thyroid checks" and a "colectomy". Each pattern is built from word classes of
+//! the lexicon (body parts, injury words, things worn or put in, procedure head nouns) and
+//! medical word endings, so it covers phrasings no list enumerates:
+//! - injury: an injury word, an optional possessive or side, and a body part ("tore his left
+//!   ACL" aside, "broke her wrist", "fractured hip", "broken arm") → diagnosis;
+//! - a new or replaced part: "new knee", "hip replaced", "knee removed" → procedure;
+//! - a care object in use: "his cast", "got the stitches out", "in a sling", "on crutches" →
+//!   procedure (alone, "cast" and "walker" are everyday words);
+//! - levels: "sugar's high", "pressure was up", "counts are low" → diagnosis;
+//! - procedure shapes: a medical modifier and a procedure head ("thyroid checks", "CT scan",
+//!   "knee replacements", "flu shots") and procedure word endings (-ectomy, -otomy, -ostomy,
+//!   -plasty, -scopy, -graphy, -centesis) → procedure.
+
+use super::detectors::{single_space, Chunk, DetectorRules};
+use super::lexicon::{Shape, BODY_PART, CARE_OBJECT, CLIN_ABBR, DIAGNOSIS, INJURY, MEDICATION, PROCEDURE, PROC_HEAD};
+use super::Candidate;
+
+const POSSESSIVES: &[&[u8]] = &[b"his", b"her", b"their", b"my", b"your", b"our", b"a", b"the", b"both", b"its"];
+const SIDES: &[&[u8]] = &[b"left", b"right", b"lower", b"upper"];
+/// Words before a care object that put it in use ("got his cast", "in a sling").
+const IN_USE: &[&[u8]] = &[
+    b"got", b"get", b"gets", b"getting", b"had", b"has", b"have", b"having", b"wearing", b"wears", b"wore", b"in",
+    b"on", b"with", b"removed", b"remove", b"new", b"his", b"her", b"their", b"my", b"your", b"needs", b"needed",
+];
+/// Words after a care object that put it in use ("cast off", "drain out").
+const IN_USE_AFTER: &[&[u8]] = &[b"off", b"out", b"removed", b"placed", b"put", b"changed", b"came", b"comes"];
+/// What is done to a body part in a procedure ("hip replaced").
+const DONE: &[&[u8]] = &[
+    b"replaced",
+    b"removed",
+    b"repaired",
+    b"amputated",
+    b"reconstructed",
+    b"fused",
+    b"transplanted",
+    b"pinned",
+    b"set",
+    b"scoped",
+    b"drained",
+];
+/// Measures people talk about as high or low.
+const LEVELS: &[&[u8]] = &[
+    b"sugar",
+    b"sugars",
+    b"glucose",
+    b"pressure",
+    b"bp",
+    b"a1c",
+    b"cholesterol",
+    b"potassium",
+    b"sodium",
+    b"counts",
+    b"platelets",
+    b"iron",
+    b"sats",
+    b"oxygen",
+    b"psa",
+    b"numbers",
+    b"levels",
+    b"heart rate",
+    b"temp",
+    b"fever",
+];
+const LEVEL_FILLER: &[&[u8]] = &[
+    b"is", b"are", b"was", b"were", b"been", b"running", b"still", b"too", b"really", b"very", b"so", b"way", b"has",
+    b"have", b"got", b"gone", b"went",
+];
+const LEVEL_STATE: &[&[u8]] =
+    &[b"high", b"low", b"up", b"down", b"elevated", b"dropping", b"spiking", b"crashing", b"sky-high", b"off"];
+/// Procedure word endings.
+const PROCEDURE_ENDINGS: &[&str] = &[
+    "ectomy", "ectomies", "otomy", "otomies", "ostomy", "ostomies", "plasty", "plasties", "scopy", "scopies", "graphy",
+    "centesis", "tripsy", "pexy",
+];
+/// Everyday words with those endings.
+const NOT_PROCEDURE: &[&str] = &[
+    "photography",
+    "biography",
+    "geography",
+    "choreography",
+    "bibliography",
+    "calligraphy",
+    "autobiography",
+    "typography",
+    "cartography",
+    "demography",
+    "pornography",
+    "lobotomy",
+    "dichotomy",
+    "anatomy",
+    "autonomy",
+    "economy",
+    "astronomy",
+    "taxonomy",
+    "telescopy",
+    "philanthropy",
+];
+
+fn word_in(chunk: &Chunk, i: usize, list: &[&[u8]]) -> bool {
+    let w = chunk.word(i);
+    list.iter().any(|x| w.eq_ignore_ascii_case(x))
+}
+
+fn strip_possessive(w: &[u8]) -> &[u8] {
+    w.strip_suffix(b"'s").or_else(|| w.strip_suffix("’s".as_bytes())).unwrap_or(w)
+}
+
+/// Appends lay health facts and procedure shapes of `chunk` to `out`; `covered` tells which
+/// tokens are already inside a health term.
+pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Vec<Candidate>) {
+    let toks = chunk.tokens;
+    let n = toks.len();
+    let mut i = 0;
+    while i < n {
+        if covered[i] {
+            i += 1;
+            continue;
+        }
+        let t = toks[i];
+        let joined = |k: usize| k + 1 < n && single_space(chunk.gap_after(k));
+        // Injury: "broke her wrist", "fractured hip", "broken left arm".
+        if t.flags & INJURY != 0 && t.shape != Shape::Upper {
+            let mut k = i;
+            if joined(k) && word_in(chunk, k + 1, POSSESSIVES) {
+                k += 1;
+            }
+            if joined(k) && word_in(chunk, k + 1, SIDES) {
+                k += 1;
+            }
+            if joined(k) && toks[k + 1].flags & BODY_PART != 0 {
+                if let Some(rule) = rules.diagnosis {
+                    out.push(Candidate { rule, start: t.start, end: toks[k + 1].end, confidence: 0.7, evidence: 0 });
+                }
+                i = k + 2;
+                continue;
+            }
+        }
+        // A new part: "his new knee".
+        if word_in(chunk, i, &[b"new", b"artificial", b"replacement"])
+            && joined(i)
+            && toks[i + 1].flags & BODY_PART != 0
+        {
+            if let Some(rule) = rules.procedure {
+                out.push(Candidate { rule, start: t.start, end: toks[i + 1].end, confidence: 0.65, evidence: 0 });
+            }
+            i += 2;
+            continue;
+        }
+        // A part something was done to: "hip replaced", "gallbladder removed".
+        if t.flags & BODY_PART != 0 && joined(i) && word_in(chunk, i + 1, DONE) {
+            if let Some(rule) = rules.procedure {
+                out.push(Candidate { rule, start: t.start, end: toks[i + 1].end, confidence: 0.7, evidence: 0 });
+            }
+            i += 2;
+            continue;
+        }
+        // A care object in use: "got his cast off", "on crutches", "her stitches".
+        if t.flags & CARE_OBJECT != 0 && t.shape != Shape::Upper {
+            let before = i > 0
+                && (word_in(chunk, i - 1, IN_USE)
+                    || i > 1 && word_in(chunk, i - 2, IN_USE) && word_in(chunk, i - 1, POSSESSIVES));
+            let after = joined(i) && word_in(chunk, i + 1, IN_USE_AFTER);
+            if before || after {
+                if let Some(rule) = rules.procedure {
+                    out.push(Candidate { rule, start: t.start, end: t.end, confidence: 0.65, evidence: 0 });
+                }
+                i += 1;
+                continue;
+            }
+        }
+        // Levels: "her sugar's been high", "pressure was up".
+        let w = strip_possessive(chunk.word(i));
+        if LEVELS.iter().any(|l| w.eq_ignore_ascii_case(l)) {
+            let mut k = i;
+            let mut steps = 0;
+            while joined(k) && steps < 3 && word_in(chunk, k + 1, LEVEL_FILLER) {
+                k += 1;
+                steps += 1;
+            }
+            if joined(k) && word_in(chunk, k + 1, LEVEL_STATE) && (k > i || w.len() != chunk.word(i).len()) {
+                if let Some(rule) = rules.diagnosis {
+                    out.push(Candidate { rule, start: t.start, end: toks[k + 1].end, confidence: 0.65, evidence: 0 });
+                }
+                i = k + 2;
+                continue;
+            }
+        }
+        // Procedure shapes: "thyroid checks", "CT scan", "flu shots", "colectomy".
+        if let Some(rule) = rules.procedure {
+            if t.flags & PROC_HEAD != 0 && i > 0 && single_space(chunk.gap_before(i)) && !covered[i - 1] {
+                let p = toks[i - 1];
+                let abbreviation = p.shape == Shape::Upper && (2..=4).contains(&(p.end - p.start)) && !chunk.upper(i);
+                if p.flags & (BODY_PART | DIAGNOSIS | MEDICATION | PROCEDURE | CLIN_ABBR) != 0 || abbreviation {
+                    out.push(Candidate { rule, start: p.start, end: t.end, confidence: 0.65, evidence: 0 });
+                    i += 1;
+                    continue;
+                }
+            }
+            if procedure_ending(chunk, i) {
+                out.push(Candidate { rule, start: t.start, end: t.end, confidence: 0.65, evidence: 0 });
+            }
+        }
+        i += 1;
+    }
+}
+
+/// Whether token `i` ends like a procedure (-ectomy, -scopy) and is not an everyday word.
+fn procedure_ending(chunk: &Chunk, i: usize) -> bool {
+    let w = chunk.word(i);
+    if w.len() < 7 || !matches!(chunk.tokens[i].shape, Shape::Lower | Shape::Capitalized | Shape::Upper) {
+        return false;
+    }
+    let lower = w.to_ascii_lowercase();
+    let Ok(s) = std::str::from_utf8(&lower) else { return false };
+    PROCEDURE_ENDINGS.iter().any(|e| s.ends_with(e)) && !NOT_PROCEDURE.contains(&s)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Engine;
+
+    fn health(text: &str) -> Vec<(String, String)> {
+        let engine = Engine::new(crate::rules::builtin::rules().unwrap()).unwrap();
+        engine
+            .find(text.as_bytes())
+            .into_iter()
+            .filter(|c| engine.rules()[c.rule].category.is_health())
+            .map(|c| (engine.rules()[c.rule].id.clone(), text[c.start..c.end].to_string()))
+            .collect()
+    }
+
+    fn has(text: &str, rule: &str, span: &str) -> bool {
+        health(text).iter().any(|(r, s)| r == rule && s == span)
+    }
+
+    #[test]
+    fn lay_injuries_and_new_parts() {
+        assert!(has("She slipped on the ice and broke her wrist.", "diagnosis", "broke her wrist"));
+        assert!(has("He is back on the course with his new knee.", "procedure", "new knee"));
+        assert!(has("Grandpa finally got his cast off today!", "procedure", "cast"));
+        assert!(has("Mum had her hip replaced in June.", "procedure", "hip replaced"));
+        assert!(has("Her sugar's been high all week.", "diagnosis", "sugar's been high"));
+    }
+
+    #[test]
+    fn procedure_shapes() {
+        assert!(has("Book your annual thyroid checks now.", "procedure", "thyroid checks"));
+        assert!(has("After the CT scan she went home.", "procedure", "CT scan"));
+        assert!(has("He is recovering from a colectomy.", "procedure", "colectomy"));
+    }
+
+    #[test]
+    fn everyday_words_stay_everyday() {
+        assert!(health("The cast of the play took a bow. A background check is due.").is_empty());
+        assert!(health("Her photography show opens Friday; the economy is up.").is_empty());
+    }
+}
