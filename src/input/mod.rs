@@ -357,10 +357,29 @@ impl<'a> Classifier<'a> {
         let name = path.file_name()?;
         let abs = std::fs::canonicalize(path.parent()?).ok()?.join(name);
         let top = std::fs::canonicalize(root).ok()?;
+        // The folders whose ignore files apply, nearest first: up to the walked root, or (when
+        // parents' files apply) to the filesystem root; git's files stop at the repository.
+        let mut dirs: Vec<(PathBuf, bool)> = Vec::new();
+        let mut in_repo = true;
         let mut dir = abs.parent();
         while let Some(d) = dir {
-            for file in [IGNORE_FILE, ".ignore", ".gitignore"] {
-                let f = d.join(file);
+            dirs.push((d.to_path_buf(), in_repo));
+            in_repo &= !d.join(".git").exists();
+            if !parents && d == top {
+                break;
+            }
+            dir = d.parent();
+        }
+        // As the walker ranks them: `.phiscanignore`, then `.ignore`, then `.gitignore`, then
+        // git's exclude file, each from its nearest folder that has a say; a `!pattern` there
+        // re-includes the entry.
+        for kind in [IGNORE_FILE, ".ignore", ".gitignore", "info/exclude"] {
+            for (d, in_repo) in &dirs {
+                let git_only = kind == ".gitignore" || kind == "info/exclude";
+                if git_only && !in_repo {
+                    break;
+                }
+                let f = if kind == "info/exclude" { d.join(".git").join("info").join("exclude") } else { d.join(kind) };
                 let gi = self.files.entry(f.clone()).or_insert_with(|| {
                     if !f.is_file() {
                         return None;
@@ -371,23 +390,10 @@ impl<'a> Classifier<'a> {
                 });
                 match gi.as_ref().map(|gi| gi.matched(&abs, folder)) {
                     Some(m) if m.is_ignore() => return Some(self.show(&f)),
-                    // A `!pattern` re-includes it here: nearer files decide.
                     Some(m) if m.is_whitelist() => return None,
                     _ => {}
                 }
             }
-            let exclude = d.join(".git").join("info").join("exclude");
-            if d.join(".git").is_dir() && exclude.is_file() {
-                let mut b = GitignoreBuilder::new(d);
-                b.add(&exclude);
-                if b.build().is_ok_and(|gi| gi.matched(&abs, folder).is_ignore()) {
-                    return Some(self.show(&exclude));
-                }
-            }
-            if (!parents && d == top) || d.join(".git").exists() {
-                break;
-            }
-            dir = d.parent();
         }
         let global = self.global.get_or_insert_with(|| Gitignore::global().0);
         global.matched(&abs, folder).is_ignore().then(|| "the global git excludes file".to_string())
@@ -441,4 +447,26 @@ pub fn explicit_exclusion(path: &Path, opts: &WalkOptions, overrides: &Override)
         dir = d.parent();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walker_errors_name_their_path_once() {
+        let inner = ignore::Error::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        let err = ignore::Error::WithPath { path: "noread".into(), err: Box::new(inner) };
+        assert!(err.to_string().starts_with("noread: "), "the walker prefixes the path: {err}");
+        let e = Error::Io { path: "noread".into(), source: io_error(err) };
+        assert_eq!(e.to_string(), "noread: permission denied");
+    }
+
+    #[test]
+    fn left_out_entries_carry_their_flag() {
+        let l = LeftOut::new(Path::new("./exports"), true, LeftOutReason::Ignored, ".gitignore".into());
+        assert_eq!((l.path.as_str(), l.kind, l.flag), ("exports/", "folder", Some("--no-ignore")));
+        let l = LeftOut::new(Path::new("a.txt"), false, LeftOutReason::Excluded, "--exclude".into());
+        assert_eq!(l.flag, None);
+    }
 }

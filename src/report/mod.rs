@@ -293,3 +293,31 @@ pub fn human_bytes(n: u64) -> String {
         format!("{v:.1} {}", UNITS[u])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{LeftOut, LeftOutReason};
+    use std::path::Path;
+
+    #[test]
+    fn left_out_lines_group_by_reason_and_name_the_flag() {
+        let e = |p: &str, folder, r, by: &str| LeftOut::new(Path::new(p), folder, r, by.into());
+        let lines = left_out_lines(&[
+            e("a.log", false, LeftOutReason::Ignored, ".gitignore"),
+            e("b.log", false, LeftOutReason::Ignored, ".gitignore"),
+            e("c.log", false, LeftOutReason::Ignored, ".gitignore"),
+            e("out", true, LeftOutReason::Ignored, ".gitignore"),
+            e(".env", false, LeftOutReason::Hidden, "hidden"),
+            e("x.txt", false, LeftOutReason::Excluded, "--exclude"),
+        ]);
+        assert_eq!(
+            lines,
+            [
+                "left out 1 file excluded by --exclude (x.txt)",
+                "left out 3 files and 1 folder ignored by .gitignore (a.log, b.log, c.log, …): --no-ignore to scan them",
+                "left out 1 hidden file (.env): --hidden to scan it",
+            ]
+        );
+    }
+}
