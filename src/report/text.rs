@@ -274,7 +274,7 @@ pub fn write_tail(outcome: &Outcome, style: Style, out: &mut dyn Write) -> std::
     } else {
         writeln!(
             out,
-            "{head} nothing here blocks posting. If a word above identifies a patient, take it out or reword it{tool}."
+            "{head} nothing here blocks posting. If words above identify a patient, take them out or reword them{tool}."
         )?;
     }
     writeln!(
