@@ -8,9 +8,13 @@ use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// The version with the commit it was built from (`0.1.0 (commit 1a2b3c4d5e6f, 2026-12-02)`), stamped
+/// by `build.rs`, so a hook or CI log says exactly which code ran.
+pub const VERSION: &str = env!("PHISCAN_LONG_VERSION");
+
 /// Catch patient information (PHI) in drafts, exports and posts before they are published.
 #[derive(Debug, Parser)]
-#[command(name = "phiscan", version, about, long_about = None, propagate_version = true)]
+#[command(name = "phiscan", version = VERSION, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -106,7 +110,7 @@ pub struct RuleArgs {
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// One line per finding, ripgrep-like, then a summary on stderr.
+    /// For people: per file a verdict, then its findings by line, and what to do (`--compact`: one line per finding).
     Text,
     /// One JSON document (the stable contract; see README).
     Json,
@@ -192,9 +196,15 @@ pub struct ScanArgs {
     /// Apply ignore files and --exclude even to paths named on the command line.
     #[arg(long)]
     pub force_exclude: bool,
-    /// Skip files larger than this many bytes (suffixes K, M, G allowed).
+    /// A file larger than this many bytes is an error, or skipped with --skip-large (suffixes K, M, G allowed).
     #[arg(long, value_name = "SIZE", default_value = "100M", value_parser = parse_size)]
     pub max_file_size: u64,
+    /// Skip files larger than --max-file-size (reported as skipped) instead of failing with exit 2.
+    #[arg(long)]
+    pub skip_large: bool,
+    /// Text output: one line per finding (`path:line:col  severity  category  rule  value`), for scripts.
+    #[arg(long)]
+    pub compact: bool,
     /// Report only findings at or above this confidence (0 to 1).
     #[arg(long, value_name = "X")]
     pub min_confidence: Option<f32>,

@@ -125,8 +125,12 @@ pub struct Config {
     pub stdin_name: String,
     /// How to walk folders.
     pub walk: WalkOptions,
-    /// Files larger than this are skipped (and reported as skipped).
+    /// Files larger than this are errors, or skipped with `skip_large`.
     pub max_file_size: u64,
+    /// Whether a file over `max_file_size` is skipped (reported) rather than an error.
+    pub skip_large: bool,
+    /// Whether text output is one line per finding (`--compact`).
+    pub compact: bool,
     /// Output format.
     pub format: Format,
     /// Report destination; stdout when `None`.
@@ -261,7 +265,12 @@ pub fn resolve_rules(args: &RuleArgs, file: &ConfigFile) -> Result<Vec<Rule>> {
     }
     if let Some(roster) = &file.spec.patients {
         let base = file.path.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
-        all.push(roster_rule(&base.join(roster))?);
+        let path = base.join(roster);
+        // Errors name the key and the config file that asked for the roster, and the roster.
+        all.push(roster_rule(&path).map_err(|why| Error::Config {
+            path: file.path.clone(),
+            message: format!("patients = {:?}: the roster {} {why}", roster.display(), path.display()),
+        })?);
     }
     for p in &args.rules {
         all.extend(rules::load_path(p)?);
@@ -309,12 +318,13 @@ fn site_mrn_rule(i: usize, pattern: &str, origin: &str) -> Result<Rule> {
     .compile(origin)
 }
 
-fn roster_rule(path: &Path) -> Result<Rule> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+/// Returns the rule of a patients roster, or why the roster cannot be used.
+fn roster_rule(path: &Path) -> std::result::Result<Rule, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot be read: {e}"))?;
     let names: Vec<String> =
         text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect();
     if names.is_empty() {
-        return Err(Error::Config { path: Some(path.to_path_buf()), message: "the patients roster is empty".into() });
+        return Err("lists no names".into());
     }
     let rule = Rule {
         id: "patient-roster".into(),
@@ -350,12 +360,38 @@ pub fn resolve_scan(args: &ScanArgs) -> Result<(Config, Vec<Rule>)> {
     Ok((config, rules))
 }
 
+/// Whether stdin is a pipe or a redirected file (not a terminal, not `/dev/null`): then a run
+/// without paths was most likely meant to read it.
+fn stdin_is_piped() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        // fd 0's own metadata, through the /dev/stdin link (no unsafe code needed).
+        let Ok(m) = std::fs::metadata("/dev/stdin") else { return false };
+        let t = m.file_type();
+        // /dev/null can be a plain file on a damaged system: input from it is still no input.
+        let null = std::fs::metadata("/dev/null").is_ok_and(|n| n.dev() == m.dev() && n.ino() == m.ino());
+        t.is_fifo() || t.is_socket() || (t.is_file() && !null)
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
 /// Resolves `phiscan scan` flags and one loaded config file into a [`Config`] and its rules.
 pub fn resolve_with(args: &ScanArgs, file: &ConfigFile) -> Result<(Config, Vec<Rule>)> {
     let mut paths: Vec<PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
     let read_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     let git_mode = args.staged || args.diff.is_some();
     if paths.is_empty() && !read_stdin && !git_mode {
+        if stdin_is_piped() {
+            // `echo text | phiscan scan` must not pass by scanning the folder instead.
+            return Err(Error::config(
+                "stdin is piped but no path was given: use `phiscan scan -` to scan stdin, \
+                 or name what to scan (`phiscan scan .` for this folder)",
+            ));
+        }
         paths.push(PathBuf::from("."));
     }
     if git_mode && read_stdin {
@@ -400,9 +436,12 @@ pub fn resolve_with(args: &ScanArgs, file: &ConfigFile) -> Result<(Config, Vec<R
             hidden: args.hidden,
             exclude,
             force_exclude: args.force_exclude,
+            named: !args.paths.is_empty(),
             threads,
         },
         max_file_size: args.max_file_size,
+        skip_large: args.skip_large,
+        compact: args.compact,
         format: args.format,
         output: args.output.clone(),
         color,

@@ -33,6 +33,13 @@ pub enum Error {
         /// What is wrong, written for a person.
         message: String,
     },
+    /// A baseline file or its key is missing, malformed or not the one it was made with.
+    Baseline {
+        /// The baseline file, when the problem is in one.
+        path: Option<PathBuf>,
+        /// What is wrong, written for a person.
+        message: String,
+    },
     /// A file could not be decoded or extracted.
     Input {
         /// The path of the input.
@@ -71,6 +78,8 @@ impl fmt::Display for Error {
             Error::Rule { origin, id: None, message } => write!(f, "rules ({origin}): {message}"),
             Error::Config { path: Some(p), message } => write!(f, "config {}: {message}", p.display()),
             Error::Config { path: None, message } => write!(f, "{message}"),
+            Error::Baseline { path: Some(p), message } => write!(f, "baseline {}: {message}", p.display()),
+            Error::Baseline { path: None, message } => write!(f, "baseline: {message}"),
             Error::Input { path, message } => write!(f, "{path}: {message}"),
             Error::Output { target, source } => write!(f, "cannot write {target}: {source}"),
             Error::Git { message } => write!(f, "git: {message}"),

@@ -199,6 +199,18 @@ pub struct Finding {
     /// The keyed baseline fingerprint; present only when a baseline key is in use.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<Box<str>>,
+    /// Whether the evidence marks this name as staff (a clinician cue: Dr, RN, surgeon); staff
+    /// names never make a breach. Serialised as `"role": "staff"`, only when set.
+    #[serde(rename = "role", skip_serializing_if = "is_false", serialize_with = "staff_role")]
+    pub staff: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn staff_role<S: serde::Serializer>(_: &bool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("staff")
 }
 
 /// What a file (or a unit of it) amounts to.

@@ -54,8 +54,9 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 None => None,
             };
             let use_ = known.as_ref().map(|(key, set)| BaselineUse { key, known: Some(set) });
-            let mut stream = report::stream::Stream::default();
-            let (config, outcome) = run::scan(&args, use_, &mut stream)?;
+            let progress = report::progress::Progress::for_stderr();
+            let mut stream = report::stream::Stream::with_progress(progress.clone());
+            let (config, outcome) = run::scan(&args, use_, &mut stream, &progress)?;
             stream.finish(&outcome, &config)?;
             let _ = report::summary(&outcome, &mut std::io::stderr().lock());
             let code = exit_code(&outcome);
@@ -85,7 +86,7 @@ fn exit_code(outcome: &Outcome) -> u8 {
 
 fn load_baseline(file: &Path) -> Result<(Key, HashSet<String>), Error> {
     let b = Baseline::read(file)?;
-    let key = Key::load(file)?.ok_or_else(|| Error::Config {
+    let key = Key::load(file)?.ok_or_else(|| Error::Baseline {
         path: Some(file.to_path_buf()),
         message: format!(
             "this baseline needs its key (id {}): set {} or {}, or create {}",
@@ -107,14 +108,15 @@ fn baseline_command(args: BaselineArgs, update: bool) -> Result<u8, Error> {
         .unwrap_or_else(|| PathBuf::from(baseline::BASELINE_FILE));
     let (key, old, created) = if update {
         let old = Baseline::read(&file)?;
-        let key = Key::load(&file)?.ok_or_else(|| {
-            Error::config(format!("no baseline key: set {} (the key of {})", baseline::KEY_ENV, file.display()))
+        let key = Key::load(&file)?.ok_or_else(|| Error::Baseline {
+            path: Some(file.clone()),
+            message: format!("no baseline key: set {} to the key this baseline was made with", baseline::KEY_ENV),
         })?;
         old.check_key(&key, &file)?;
         (key, old.findings, None)
     } else {
         if file.exists() && !args.force {
-            return Err(Error::Config {
+            return Err(Error::Baseline {
                 path: Some(file),
                 message: "already exists; use `phiscan baseline update`, or --force to start over".into(),
             });
@@ -131,7 +133,9 @@ fn baseline_command(args: BaselineArgs, update: bool) -> Result<u8, Error> {
     }
     let mut scan = args.scan.clone();
     scan.baseline = None;
-    let (_, outcome) = run::scan(&scan, Some(BaselineUse { key: &key, known: None }), &mut phiscan::scan::Collect)?;
+    let progress = report::progress::Progress::for_stderr();
+    let (_, outcome) =
+        run::scan(&scan, Some(BaselineUse { key: &key, known: None }), &mut phiscan::scan::Collect, &progress)?;
     let _ = report::summary(&outcome, &mut std::io::stderr().lock());
     if !outcome.errors.is_empty() {
         eprintln!("phiscan: baseline not written: fix the errors above first");
@@ -158,6 +162,19 @@ fn baseline_command(args: BaselineArgs, update: bool) -> Result<u8, Error> {
     Ok(0)
 }
 
+/// The pre-commit configuration `phiscan init` prints: a `repo: local` hook that runs the
+/// installed binary (no tag, no build on first commit), as in the README's pre-commit section.
+const PRE_COMMIT_LOCAL: &str = "\
+repos:
+  - repo: local
+    hooks:
+      - id: phiscan
+        name: phiscan (patient information)
+        entry: phiscan scan --force-exclude
+        language: system
+        pass_filenames: true
+";
+
 fn init(args: &InitArgs) -> Result<u8, Error> {
     let path = args.dir.join(config::CONFIG_FILE);
     let written = if args.force {
@@ -176,14 +193,11 @@ fn init(args: &InitArgs) -> Result<u8, Error> {
     writeln!(
         out,
         "wrote {}\n\n\
-         Run phiscan on every commit with the pre-commit framework (https://pre-commit.com):\n\
-         add to .pre-commit-config.yaml\n\n  \
-         repos:\n    \
-         - repo: <phiscan repository URL>\n      \
-           rev: <tag>\n      \
-           hooks:\n        \
-             - id: phiscan          # the files being committed\n\n\
-         then run `pre-commit install`. Without pre-commit, a plain git hook:\n\n  \
+         Run phiscan on every commit with the pre-commit framework (https://pre-commit.com): add this\n\
+         to .pre-commit-config.yaml. It runs the phiscan on your PATH, so it starts at once:\n\n\
+         {PRE_COMMIT_LOCAL}\n\
+         then run `pre-commit install`. Everyone who commits needs phiscan on PATH\n\
+         (`cargo install --locked --path .` in a phiscan checkout). Without pre-commit, a plain git hook:\n\n  \
          printf '#!/bin/sh\\nexec phiscan scan --staged\\n' > .git/hooks/pre-commit\n  \
          chmod +x .git/hooks/pre-commit",
         path.display()
@@ -243,6 +257,14 @@ fn rules_command(cmd: RulesCommand) -> Result<u8, Error> {
             Ok(if failures.is_empty() { 0 } else { 1 })
         }
         RulesCommand::Explain { id, rules } => {
+            if id == report::sarif::BREACH_RULE {
+                // Not a rule of the rule set but the verdict SARIF reports under this id.
+                use report::sarif::{BREACH_DESCRIPTION, BREACH_HELP, BREACH_NAME, BREACH_RULE, BREACH_SHORT};
+                writeln!(out, "{BREACH_RULE} — {BREACH_NAME}: {BREACH_SHORT}\n").map_err(w)?;
+                writeln!(out, "a verdict over findings, not a pattern   severity: high\n").map_err(w)?;
+                writeln!(out, "{BREACH_DESCRIPTION}\n\n{BREACH_HELP}").map_err(w)?;
+                return Ok(0);
+            }
             let all = active_rules(&rules)?;
             let Some(r) = all.iter().find(|r| r.id == id) else {
                 return Err(Error::config(format!("no rule with id {id:?} (see `phiscan rules list`)")));

@@ -15,7 +15,8 @@ use crate::config::{self, Config, ConfigFile, Discovery, Source};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::input::git::{in_ranges, Repo};
-use crate::input::{self, relative_to, slash, FileInput, Skipped};
+use crate::input::{self, relative_to, slash, FileInput, LeftOut, LeftOutReason, Skipped};
+use crate::report::progress::Progress;
 use crate::rules::Rule;
 use crate::scan::{input_error, FileResult, Outcome, Scanner, Sink};
 use crate::suppress::baseline::Key;
@@ -39,6 +40,7 @@ enum Named {
 struct Gathered {
     files: Vec<(FileInput, Named)>,
     skipped: Vec<Skipped>,
+    left_out: Vec<LeftOut>,
     outcome_errors: Vec<Error>,
     /// Under `--diff`: the changed line ranges of each file, by display path.
     ranges: Option<HashMap<String, Vec<(usize, usize)>>>,
@@ -58,16 +60,40 @@ pub struct BaselineUse<'a> {
 /// report options) and the outcome. Each file's result also goes to `sink`, in report order:
 /// as soon as it is ready when one config covers every file (the common case), else once all
 /// are scanned and sorted.
-pub fn scan(args: &ScanArgs, baseline: Option<BaselineUse<'_>>, sink: &mut dyn Sink) -> Result<(Config, Outcome)> {
+///
+/// `progress` learns the files to scan and each one done (a bar on a terminal; see
+/// [`Progress`]); it is finished before this returns.
+pub fn scan(
+    args: &ScanArgs,
+    baseline: Option<BaselineUse<'_>>,
+    sink: &mut dyn Sink,
+    progress: &Progress,
+) -> Result<(Config, Outcome)> {
+    let r = scan_inner(args, baseline, sink, progress);
+    progress.finish();
+    r
+}
+
+fn scan_inner(
+    args: &ScanArgs,
+    baseline: Option<BaselineUse<'_>>,
+    sink: &mut dyn Sink,
+    progress: &Progress,
+) -> Result<(Config, Outcome)> {
     let started = Instant::now();
     let explicit = args.rules.config.clone();
     let home = config::load_file(explicit.as_deref(), Path::new("."))?;
     let (base, base_rules) = config::resolve_with(args, &home)?;
     let gathered = gather(&base)?;
     sink.start(&base)?;
-    let mut outcome = Outcome { scope: gathered.scope, skipped: gathered.skipped, ..Outcome::default() };
+    let mut outcome =
+        Outcome { scope: gathered.scope, skipped: gathered.skipped, left_out: gathered.left_out, ..Outcome::default() };
     outcome.errors.extend(gathered.outcome_errors.iter().map(input_error));
 
+    progress.plan(gathered.files.iter().map(|(f, _)| {
+        let size = if f.blob.is_some() { 0 } else { std::fs::metadata(&f.path).map_or(0, |m| m.len()) };
+        (f.display.clone(), size)
+    }));
     let mut discovery = Discovery::default();
     let mut groups: BTreeMap<Option<PathBuf>, Vec<(FileInput, Named)>> = BTreeMap::new();
     for (file, named) in gathered.files {
@@ -104,9 +130,12 @@ pub fn scan(args: &ScanArgs, baseline: Option<BaselineUse<'_>>, sink: &mut dyn S
         let mut files = Vec::new();
         for (file, named) in items {
             if named != Named::Explicit && excluded(excludes.as_ref(), &file.path) {
+                let by = cfg.config_file.as_deref().map_or_else(|| "config".into(), input::shown);
                 if named == Named::Forced {
-                    let by = cfg.config_file.as_deref().map_or_else(String::new, |p| format!(" by {}", p.display()));
-                    outcome.skipped.push(Skipped { path: file.display, reason: format!("excluded{by}") });
+                    outcome.skipped.push(Skipped { path: file.display, reason: format!("excluded by {by}") });
+                } else {
+                    // Dropped from a walk, as if the walk had pruned it: counted, not silent.
+                    outcome.left_out.push(LeftOut::new(&file.path, false, LeftOutReason::Excluded, by));
                 }
                 continue;
             }
@@ -115,17 +144,24 @@ pub fn scan(args: &ScanArgs, baseline: Option<BaselineUse<'_>>, sink: &mut dyn S
         let scanner = scanner_for(&cfg, rules.clone())?;
         if streaming {
             files.sort_by(|a, b| a.display.cmp(&b.display));
-            scanner.scan_files_in_order(&files, &cfg, &mut |(path, r)| match r {
-                Ok(mut fr) => {
-                    new_lines_only(&mut fr);
-                    sink.file(&mut fr);
-                    outcome.files.push(fr);
+            scanner.scan_files_in_order(&files, &cfg, &mut |(path, r)| {
+                progress.done(&path);
+                match r {
+                    Ok(mut fr) => {
+                        new_lines_only(&mut fr);
+                        sink.file(&mut fr);
+                        outcome.files.push(fr);
+                    }
+                    r => outcome.add((path, r)),
                 }
-                r => outcome.add((path, r)),
             });
             outcome.merge(Outcome { rules, ..Outcome::default() });
         } else {
-            let mut part = scanner.scan_files(&files, &cfg);
+            let mut part = Outcome::default();
+            scanner.scan_files_in_order(&files, &cfg, &mut |r| {
+                progress.done(&r.0);
+                part.add(r);
+            });
             part.files.iter_mut().for_each(new_lines_only);
             part.rules = rules;
             outcome.merge(part);
@@ -141,6 +177,7 @@ pub fn scan(args: &ScanArgs, baseline: Option<BaselineUse<'_>>, sink: &mut dyn S
         // reported at the end, sorted.
         outcome.files[before_stdin..].iter_mut().for_each(|fr| sink.file(fr));
         outcome.skipped.sort();
+        outcome.left_out.sort();
         outcome.errors.sort();
     } else {
         outcome.sort();
@@ -182,8 +219,14 @@ fn excluded(excludes: Option<&Gitignore>, path: &Path) -> bool {
 }
 
 fn gather(cfg: &Config) -> Result<Gathered> {
-    let mut g =
-        Gathered { files: Vec::new(), skipped: Vec::new(), outcome_errors: Vec::new(), ranges: None, scope: None };
+    let mut g = Gathered {
+        files: Vec::new(),
+        skipped: Vec::new(),
+        left_out: Vec::new(),
+        outcome_errors: Vec::new(),
+        ranges: None,
+        scope: None,
+    };
     let changes = match &cfg.source {
         Source::Paths => {
             let walk = input::walk(&cfg.paths, &cfg.walk);
@@ -197,6 +240,7 @@ fn gather(cfg: &Config) -> Result<Gathered> {
                 })
                 .collect();
             g.skipped = walk.skipped;
+            g.left_out = walk.left_out;
             g.outcome_errors = walk.errors;
             return Ok(g);
         }

@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::extract::{self, Document, Kind, Limits, Problem};
 use crate::finding::{mask, Breach, Finding, Severity, Verdict};
 use crate::input::decode::{decode, Decoded};
-use crate::input::{self, FileInput, Skipped};
+use crate::input::{self, FileInput, LeftOut, Skipped};
 use crate::rules::Rule;
 use crate::score;
 use crate::score::field::Field;
@@ -173,6 +173,8 @@ pub struct Outcome {
     pub files: Vec<FileResult>,
     /// Files not scanned, with reasons.
     pub skipped: Vec<Skipped>,
+    /// Entries a walk did not enter (ignored, hidden, excluded), with reasons.
+    pub left_out: Vec<LeftOut>,
     /// Errors (each makes the exit code 2).
     pub errors: Vec<InputError>,
     /// Wall time of the scan.
@@ -246,6 +248,7 @@ impl Outcome {
     pub fn merge(&mut self, other: Outcome) {
         self.files.extend(other.files);
         self.skipped.extend(other.skipped);
+        self.left_out.extend(other.left_out);
         self.errors.extend(other.errors);
         for r in other.rules {
             if !self.rules.iter().any(|x| x.id == r.id) {
@@ -258,6 +261,7 @@ impl Outcome {
     pub fn sort(&mut self) {
         self.files.sort_by(|a, b| a.path.cmp(&b.path));
         self.skipped.sort();
+        self.left_out.sort();
         self.errors.sort();
     }
 }
@@ -273,6 +277,7 @@ pub struct Scanner {
     key: Option<Key>,
     baseline: Option<std::collections::HashSet<String>>,
     input_type: Option<Kind>,
+    skip_large: bool,
 }
 
 impl Scanner {
@@ -288,6 +293,7 @@ impl Scanner {
             key: None,
             baseline: None,
             input_type: config.input_type,
+            skip_large: config.skip_large,
         }
     }
 
@@ -311,6 +317,7 @@ impl Scanner {
             key: None,
             baseline: None,
             input_type: None,
+            skip_large: false,
         }
     }
 
@@ -375,6 +382,9 @@ impl Scanner {
                     value: self.show_values.then(|| value.into()),
                     location: document.and_then(|d| d.segment_at(c.start)).map(|s| s.location.as_str().into()),
                     fingerprint: None,
+                    // Read as breach linking reads it: a name with staff evidence.
+                    staff: rules[c.rule].category == crate::finding::Category::Name
+                        && c.evidence & crate::engine::names::EVIDENCE_STAFF != 0,
                 }
             })
             .collect();
@@ -422,7 +432,7 @@ impl Scanner {
     }
 
     fn scan_file(&self, file: &FileInput, max_size: u64) -> Vec<(String, Result<FileResult, FileProblem>)> {
-        let too_large = |n: u64| FileProblem::Skip(format!("too large ({n} bytes > --max-file-size {max_size})"));
+        let too_large = |n: u64| too_large(n, max_size, self.skip_large);
         let read = || {
             let bytes = match &file.blob {
                 Some(blob) => input::git::read_blob(blob).map_err(|e| FileProblem::Error(e.to_string()))?,
@@ -476,6 +486,7 @@ impl Scanner {
         let walk = input::walk(&config.paths, &config.walk);
         let mut outcome = self.scan_files(&walk.files, config);
         outcome.skipped.extend(walk.skipped);
+        outcome.left_out.extend(walk.left_out);
         outcome.errors.extend(walk.errors.iter().map(input_error));
         if config.read_stdin {
             self.scan_stdin(config, &mut outcome);
@@ -560,10 +571,10 @@ impl Scanner {
         let mut bytes = Vec::new();
         match std::io::stdin().lock().take(config.max_file_size + 1).read_to_end(&mut bytes) {
             Err(e) => outcome.errors.push(InputError { path: config.stdin_name.clone(), message: e.to_string() }),
-            Ok(n) if n as u64 > config.max_file_size => outcome.skipped.push(Skipped {
-                path: config.stdin_name.clone(),
-                reason: format!("too large (> --max-file-size {})", config.max_file_size),
-            }),
+            Ok(n) if n as u64 > config.max_file_size => {
+                outcome
+                    .add((config.stdin_name.clone(), Err(too_large(n as u64, config.max_file_size, self.skip_large))));
+            }
             Ok(_) => {
                 for r in self.scan_bytes(&config.stdin_name, bytes) {
                     outcome.add(r);
@@ -590,14 +601,34 @@ fn breach_summary(text: &[u8], scored: &[score::Scored], findings: &[Finding], m
             if !facts.contains(&term) {
                 facts.push(term);
             }
-        } else if f.category.identifies() && !people.contains(&f.masked.to_string()) {
-            people.push(f.masked.to_string());
+        } else if f.category.identifies() {
+            // A mask with no letter left says nothing by itself: name its kind (`mrn ********`).
+            let word = if f.masked.chars().any(char::is_alphabetic) {
+                f.masked.to_string()
+            } else {
+                format!("{} {}", f.category, f.masked)
+            };
+            if !people.contains(&word) {
+                people.push(word);
+            }
         }
     }
     if facts.is_empty() {
         facts.push("patient status".to_string());
     }
-    format!("{} + {}", people.join(", "), facts.join(", "))
+    format!("{} + {}", people.join(" + "), facts.join(" + "))
+}
+
+/// A file over `--max-file-size`: an error (a gate must not pass a file it did not read) unless
+/// `--skip-large` says skipping is intended.
+fn too_large(n: u64, max: u64, skip: bool) -> FileProblem {
+    if skip {
+        FileProblem::Skip(format!("too large ({n} bytes > --max-file-size {max}; --skip-large)"))
+    } else {
+        FileProblem::Error(format!(
+            "too large ({n} bytes > --max-file-size {max}): raise --max-file-size, or pass --skip-large to skip such files"
+        ))
+    }
 }
 
 /// Why an input produced no [`FileResult`].

@@ -164,7 +164,6 @@ features! {
     MID_NAME_WORD = "mid-sentence-name-word",
     P_AT = "prev-at",
     SEEN_STRONG = "seen-strong",
-    SEEN_ANY = "seen-any",
     IN_QUOTES = "in-quotes",
 }
 
@@ -805,9 +804,9 @@ impl Seen {
         Seen { words, sure }
     }
 
-    /// Returns (whether a word of run `k` is in a sure run elsewhere, in any run elsewhere).
-    fn elsewhere(&self, chunk: &Chunk, runs: &[Run], k: usize) -> (bool, bool) {
-        let (mut sure, mut any) = (false, false);
+    /// Returns whether a word of run `k` is in a sure run elsewhere.
+    fn elsewhere(&self, chunk: &Chunk, runs: &[Run], k: usize) -> bool {
+        let mut sure = false;
         let mut buf = Vec::new();
         for i in runs[k].first..=runs[k].last {
             buf.clear();
@@ -819,12 +818,11 @@ impl Seen {
                     break;
                 }
                 if other != k {
-                    any = true;
                     sure |= self.sure[other];
                 }
             }
         }
-        (sure, any)
+        sure
     }
 }
 
@@ -1060,11 +1058,10 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
             on(F::LIST_LONG);
         }
     }
-    let (sure, any) = seen.elsewhere(chunk, runs, k);
-    if sure {
+    // The same word in a sure name elsewhere ("Ida Moss … Ida"). Only sure names count: a
+    // repeated capitalised word is as often an organisation's as a person's.
+    if seen.elsewhere(chunk, runs, k) {
         on(F::SEEN_STRONG);
-    } else if any {
-        on(F::SEEN_ANY);
     }
     let quoted = |g: &[u8]| g.ends_with(b"\"") || g.ends_with("“".as_bytes()) || g.ends_with("'".as_bytes());
     if quoted(before) && (after.starts_with(b"\"") || after.starts_with("”".as_bytes())) {

@@ -3,8 +3,11 @@
 //! Walking uses the `ignore` crate (the walker behind ripgrep), in parallel, honouring
 //! `.gitignore`, `.ignore` and `.phiscanignore`. A path named on the command line is scanned even
 //! when an ignore file covers it (the user asked for it) unless `--force-exclude` is set, which is
-//! what a pre-commit hook passing file names needs. Everything left out is recorded with a reason:
-//! a scan that skips silently could pass a file full of PHI.
+//! what a pre-commit hook passing file names needs; a named folder is likewise walked with its own
+//! ignore files only, not those of the folders above it. Everything left out is recorded with a
+//! reason: a scan that skips silently could pass a file full of PHI. Entries the walker prunes
+//! (ignored, hidden, excluded) are found by listing each walked folder and are reported as
+//! [`LeftOut`], once per pruned entry (a pruned folder is one entry; it is never entered).
 
 pub mod decode;
 pub mod git;
@@ -30,6 +33,9 @@ pub struct WalkOptions {
     pub exclude: Vec<String>,
     /// Apply ignore files and excludes to paths named explicitly, too.
     pub force_exclude: bool,
+    /// Whether the roots were named on the command line (not the default `.`): a named folder is
+    /// walked without the ignore files of the folders above it.
+    pub named: bool,
     /// Worker threads for walking.
     pub threads: usize,
 }
@@ -54,6 +60,65 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// Why the walk left an entry out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LeftOutReason {
+    /// Matched by `--exclude` or a config file's `exclude`.
+    Excluded,
+    /// Matched by an ignore file (`.gitignore`, `.ignore`, `.phiscanignore`, git's excludes).
+    Ignored,
+    /// A hidden (dot) file or folder.
+    Hidden,
+}
+
+impl LeftOutReason {
+    /// Returns the contract name (`excluded`, `ignored`, `hidden`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeftOutReason::Excluded => "excluded",
+            LeftOutReason::Ignored => "ignored",
+            LeftOutReason::Hidden => "hidden",
+        }
+    }
+
+    /// Returns the flag that brings such entries back into a scan, if one does.
+    pub fn flag(self) -> Option<&'static str> {
+        match self {
+            LeftOutReason::Excluded => None,
+            LeftOutReason::Ignored => Some("--no-ignore"),
+            LeftOutReason::Hidden => Some("--hidden"),
+        }
+    }
+}
+
+/// A file or folder that a walk did not enter, and why: counted and reported, never silent.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct LeftOut {
+    /// The display path (a folder's ends with `/`).
+    pub path: String,
+    /// `file` or `folder`.
+    pub kind: &'static str,
+    /// Why it was left out.
+    pub reason: LeftOutReason,
+    /// What left it out: the ignore file (`.gitignore`, `drafts/.phiscanignore`), `--exclude`,
+    /// a config file, or `hidden`.
+    pub by: String,
+    /// The flag that would scan it, if one does.
+    pub flag: Option<&'static str>,
+}
+
+impl LeftOut {
+    /// Returns a left-out entry; `folder` says whether it is a folder.
+    pub fn new(path: &Path, folder: bool, reason: LeftOutReason, by: String) -> LeftOut {
+        let mut path = display(path);
+        if folder && !path.ends_with('/') {
+            path.push('/');
+        }
+        LeftOut { path, kind: if folder { "folder" } else { "file" }, reason, by, flag: reason.flag() }
+    }
+}
+
 /// What a walk produced: files to scan, files skipped, and errors (unreadable paths).
 #[derive(Debug, Default)]
 pub struct Walk {
@@ -61,9 +126,16 @@ pub struct Walk {
     pub files: Vec<FileInput>,
     /// Files left out, with reasons.
     pub skipped: Vec<Skipped>,
+    /// Entries the walker pruned (ignored, hidden, excluded), sorted.
+    pub left_out: Vec<LeftOut>,
     /// Paths that could not be read.
     pub errors: Vec<Error>,
 }
+
+/// Names never counted as left out: git's own folder and the files that steer phiscan and git.
+/// They are configuration, not content; counting them would put a line in every report.
+const NOT_CONTENT: [&str; 6] =
+    [".git", ".gitignore", ".ignore", IGNORE_FILE, ".phiscan.toml", ".phiscan-baseline.json"];
 
 /// Returns `path` relative to `base`, lexically (both absolute; `.` and `..` resolved).
 pub fn relative_to(base: &Path, path: &Path) -> PathBuf {
@@ -103,6 +175,15 @@ pub fn slash(path: &Path) -> String {
     }
 }
 
+/// Returns a path to show a person: relative to the working folder when it lies below it.
+pub fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok().and_then(|c| std::fs::canonicalize(c).ok());
+    match cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()) {
+        Some(rel) => slash(rel),
+        None => slash(path),
+    }
+}
+
 fn display(path: &Path) -> String {
     let s = path.to_string_lossy();
     s.strip_prefix("./").unwrap_or(&s).to_string()
@@ -117,7 +198,7 @@ pub fn excludes(opts: &WalkOptions) -> Result<Override, Error> {
     b.build().map_err(|e| Error::config(format!("bad --exclude glob: {e}")))
 }
 
-/// Walks `roots` and returns the files to scan, sorted.
+/// Walks `roots` and returns the files to scan, sorted, with what was left out and why.
 pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Walk {
     let mut out = Walk::default();
     let overrides = match excludes(opts) {
@@ -127,7 +208,15 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Walk {
             return out;
         }
     };
-    let shared = Mutex::new(Walk::default());
+    #[derive(Default)]
+    struct Seen {
+        files: Vec<FileInput>,
+        /// Every entry the walker yielded (files, folders, links), and the folders to list.
+        entries: std::collections::HashSet<PathBuf>,
+        dirs: Vec<PathBuf>,
+        errors: Vec<Error>,
+    }
+    let mut classify = Classifier::new(opts, &overrides);
     for root in roots {
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
@@ -146,45 +235,177 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Walk {
             out.files.push(FileInput { display: display(root), path: root.clone(), blob: None });
             continue;
         }
+        // A folder the user named is walked whatever the ignore files above it say (as a named
+        // file is scanned), unless --force-exclude; the default `.` keeps them.
+        let parents = !opts.no_ignore && (opts.force_exclude || !opts.named);
         let mut b = WalkBuilder::new(root);
         b.hidden(!opts.hidden)
             .ignore(!opts.no_ignore)
             .git_ignore(!opts.no_ignore)
             .git_exclude(!opts.no_ignore)
             .git_global(!opts.no_ignore)
-            .parents(!opts.no_ignore)
+            .parents(parents)
             .require_git(false)
             .overrides(overrides.clone())
             .threads(opts.threads.max(1));
         if !opts.no_ignore {
             b.add_custom_ignore_filename(IGNORE_FILE);
         }
+        let shared = Mutex::new(Seen::default());
         b.build_parallel().run(|| {
             Box::new(|entry| {
+                let mut seen = shared.lock().unwrap_or_else(|p| p.into_inner());
                 match entry {
                     Ok(e) => {
-                        if e.file_type().is_some_and(|t| t.is_file()) {
+                        let t = e.file_type();
+                        if t.is_some_and(|t| t.is_file()) {
                             let f = FileInput { display: display(e.path()), path: e.path().to_path_buf(), blob: None };
-                            shared.lock().unwrap_or_else(|p| p.into_inner()).files.push(f);
+                            seen.files.push(f);
+                        } else if t.is_some_and(|t| t.is_dir()) {
+                            seen.dirs.push(e.path().to_path_buf());
                         }
+                        seen.entries.insert(e.into_path());
                     }
                     Err(err) => {
                         let path = err_path(&err).unwrap_or_else(|| root.clone());
-                        let source = std::io::Error::other(err.to_string());
-                        shared.lock().unwrap_or_else(|p| p.into_inner()).errors.push(Error::Io { path, source });
+                        seen.errors.push(Error::Io { path, source: io_error(err) });
                     }
                 }
                 WalkState::Continue
             })
         });
+        let seen = shared.into_inner().unwrap_or_else(|p| p.into_inner());
+        // What the walker pruned: each walked folder's entries that it did not yield.
+        for dir in &seen.dirs {
+            let Ok(children) = std::fs::read_dir(dir) else { continue };
+            for child in children.flatten() {
+                let path = child.path();
+                let name = child.file_name();
+                if seen.entries.contains(&path) || NOT_CONTENT.iter().any(|n| name == *n) {
+                    continue;
+                }
+                let folder = child.file_type().is_ok_and(|t| t.is_dir());
+                let (reason, by) = classify.why(&path, folder, root, parents);
+                out.left_out.push(LeftOut::new(&path, folder, reason, by));
+            }
+        }
+        out.files.extend(seen.files);
+        out.errors.extend(seen.errors);
     }
-    let walked = shared.into_inner().unwrap_or_else(|p| p.into_inner());
-    out.files.extend(walked.files);
-    out.errors.extend(walked.errors);
     out.files.sort();
     out.files.dedup();
     out.skipped.sort();
+    out.left_out.sort();
+    out.left_out.dedup();
     out
+}
+
+/// Returns the I/O error inside a walker error, without the path the walker prefixes to its
+/// message (the report names the path once: `noread: Permission denied`).
+fn io_error(err: ignore::Error) -> std::io::Error {
+    fn innermost(err: &ignore::Error) -> &ignore::Error {
+        match err {
+            ignore::Error::WithPath { err, .. }
+            | ignore::Error::WithDepth { err, .. }
+            | ignore::Error::WithLineNumber { err, .. } => innermost(err),
+            e => e,
+        }
+    }
+    let message = innermost(&err).to_string();
+    err.into_io_error().unwrap_or_else(|| std::io::Error::other(message))
+}
+
+/// Tells why the walker pruned an entry, naming the ignore file that matched it.
+struct Classifier<'a> {
+    opts: &'a WalkOptions,
+    overrides: &'a Override,
+    /// Compiled ignore files by path (`None`: absent or unreadable).
+    files: std::collections::HashMap<PathBuf, Option<Gitignore>>,
+    /// The global git excludes file, read on first use.
+    global: Option<Gitignore>,
+    cwd: PathBuf,
+}
+
+impl<'a> Classifier<'a> {
+    fn new(opts: &'a WalkOptions, overrides: &'a Override) -> Classifier<'a> {
+        let cwd = std::env::current_dir().ok().and_then(|d| std::fs::canonicalize(d).ok()).unwrap_or_default();
+        Classifier { opts, overrides, files: Default::default(), global: None, cwd }
+    }
+
+    /// Returns the reason `path` was pruned, in the walker's order of precedence: excludes, then
+    /// ignore files (nearest folder first, `.phiscanignore` before `.ignore` before
+    /// `.gitignore`), then hidden names.
+    fn why(&mut self, path: &Path, folder: bool, root: &Path, parents: bool) -> (LeftOutReason, String) {
+        if self.overrides.matched(path, folder).is_ignore() {
+            return (LeftOutReason::Excluded, "--exclude".into());
+        }
+        if !self.opts.no_ignore {
+            if let Some(by) = self.ignored_by(path, folder, root, parents) {
+                return (LeftOutReason::Ignored, by);
+            }
+        }
+        let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden && !self.opts.hidden {
+            return (LeftOutReason::Hidden, "hidden".into());
+        }
+        // The walker knows rules this does not model (a global excludes file with negations):
+        // still an ignore rule, still reported.
+        (LeftOutReason::Ignored, "ignore rules".into())
+    }
+
+    fn ignored_by(&mut self, path: &Path, folder: bool, root: &Path, parents: bool) -> Option<String> {
+        let name = path.file_name()?;
+        let abs = std::fs::canonicalize(path.parent()?).ok()?.join(name);
+        let top = std::fs::canonicalize(root).ok()?;
+        // The folders whose ignore files apply, nearest first: up to the walked root, or (when
+        // parents' files apply) to the filesystem root; git's files stop at the repository.
+        let mut dirs: Vec<(PathBuf, bool)> = Vec::new();
+        let mut in_repo = true;
+        let mut dir = abs.parent();
+        while let Some(d) = dir {
+            dirs.push((d.to_path_buf(), in_repo));
+            in_repo &= !d.join(".git").exists();
+            if !parents && d == top {
+                break;
+            }
+            dir = d.parent();
+        }
+        // As the walker ranks them: `.phiscanignore`, then `.ignore`, then `.gitignore`, then
+        // git's exclude file, each from its nearest folder that has a say; a `!pattern` there
+        // re-includes the entry.
+        for kind in [IGNORE_FILE, ".ignore", ".gitignore", "info/exclude"] {
+            for (d, in_repo) in &dirs {
+                let git_only = kind == ".gitignore" || kind == "info/exclude";
+                if git_only && !in_repo {
+                    break;
+                }
+                let f = if kind == "info/exclude" { d.join(".git").join("info").join("exclude") } else { d.join(kind) };
+                let gi = self.files.entry(f.clone()).or_insert_with(|| {
+                    if !f.is_file() {
+                        return None;
+                    }
+                    let mut b = GitignoreBuilder::new(d);
+                    b.add(&f);
+                    b.build().ok()
+                });
+                match gi.as_ref().map(|gi| gi.matched(&abs, folder)) {
+                    Some(m) if m.is_ignore() => return Some(self.show(&f)),
+                    Some(m) if m.is_whitelist() => return None,
+                    _ => {}
+                }
+            }
+        }
+        let global = self.global.get_or_insert_with(|| Gitignore::global().0);
+        global.matched(&abs, folder).is_ignore().then(|| "the global git excludes file".to_string())
+    }
+
+    /// Returns an ignore file's path relative to the working folder when it is below it.
+    fn show(&self, file: &Path) -> String {
+        match file.strip_prefix(&self.cwd) {
+            Ok(rel) => slash(rel),
+            Err(_) => slash(file),
+        }
+    }
 }
 
 fn err_path(err: &ignore::Error) -> Option<PathBuf> {
@@ -198,7 +419,7 @@ fn err_path(err: &ignore::Error) -> Option<PathBuf> {
 /// Returns why an explicitly named file is excluded under `--force-exclude`, if it is.
 pub fn explicit_exclusion(path: &Path, opts: &WalkOptions, overrides: &Override) -> Option<String> {
     if overrides.matched(path, false).is_ignore() {
-        return Some("excluded".into());
+        return Some("excluded by --exclude".into());
     }
     if opts.no_ignore {
         return None;
@@ -208,16 +429,17 @@ pub fn explicit_exclusion(path: &Path, opts: &WalkOptions, overrides: &Override)
     let abs = std::fs::canonicalize(path).ok()?;
     let mut dir = abs.parent();
     while let Some(d) = dir {
-        let mut b = GitignoreBuilder::new(d);
-        for name in [".gitignore", ".ignore", IGNORE_FILE] {
+        for name in [IGNORE_FILE, ".ignore", ".gitignore"] {
             let f = d.join(name);
-            if f.is_file() {
-                let _ = b.add(f);
+            if !f.is_file() {
+                continue;
             }
-        }
-        let gi: Gitignore = b.build().ok()?;
-        if gi.matched_path_or_any_parents(&abs, false).is_ignore() {
-            return Some("ignored".into());
+            let mut b = GitignoreBuilder::new(d);
+            b.add(&f);
+            let Ok(gi) = b.build() else { continue };
+            if gi.matched_path_or_any_parents(&abs, false).is_ignore() {
+                return Some(format!("ignored by {}", shown(&f)));
+            }
         }
         if d.join(".git").exists() {
             break;
@@ -225,4 +447,26 @@ pub fn explicit_exclusion(path: &Path, opts: &WalkOptions, overrides: &Override)
         dir = d.parent();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walker_errors_name_their_path_once() {
+        let inner = ignore::Error::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        let err = ignore::Error::WithPath { path: "noread".into(), err: Box::new(inner) };
+        assert!(err.to_string().starts_with("noread: "), "the walker prefixes the path: {err}");
+        let e = Error::Io { path: "noread".into(), source: io_error(err) };
+        assert_eq!(e.to_string(), "noread: permission denied");
+    }
+
+    #[test]
+    fn left_out_entries_carry_their_flag() {
+        let l = LeftOut::new(Path::new("./exports"), true, LeftOutReason::Ignored, ".gitignore".into());
+        assert_eq!((l.path.as_str(), l.kind, l.flag), ("exports/", "folder", Some("--no-ignore")));
+        let l = LeftOut::new(Path::new("a.txt"), false, LeftOutReason::Excluded, "--exclude".into());
+        assert_eq!(l.flag, None);
+    }
 }

@@ -4,7 +4,7 @@
 //! added. `breaches[].findings` index into the document's top-level `findings` array.
 
 use crate::finding::{Breach, Finding, Verdict};
-use crate::input::Skipped;
+use crate::input::{LeftOut, Skipped};
 use crate::scan::{InputError, Outcome, Suppressed};
 use crate::suppress::Warning;
 use serde::Serialize;
@@ -22,6 +22,7 @@ struct Summary<'a> {
     breaches: usize,
     by_severity: BySeverity,
     skipped: &'a [Skipped],
+    left_out: &'a [LeftOut],
     errors: &'a [InputError],
     warnings: Vec<&'a Warning>,
     suppressed: Suppressed,
@@ -56,6 +57,7 @@ fn summary(outcome: &Outcome) -> Summary<'_> {
         breaches: outcome.files.iter().map(|f| f.breaches.len()).sum(),
         by_severity: BySeverity { high: tally.high, medium: tally.medium, low: tally.low },
         skipped: &outcome.skipped,
+        left_out: &outcome.left_out,
         errors: &outcome.errors,
         warnings: outcome.warnings().collect(),
         suppressed: outcome.suppressed(),

@@ -9,6 +9,7 @@
 pub mod github;
 pub mod json;
 pub mod junit;
+pub mod progress;
 pub mod sarif;
 pub mod stream;
 pub mod text;
@@ -172,9 +173,11 @@ pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
     if let Some(scope) = &outcome.scope {
         writeln!(out, "phiscan: scope: {scope}")?;
     }
+    let left_out =
+        if outcome.left_out.is_empty() { String::new() } else { format!(", left out {}", outcome.left_out.len()) };
     writeln!(
         out,
-        "phiscan: scanned {} file{} ({}), skipped {}, {} finding{} ({} high, {} medium, {} low), {} breach{} in {:.2}s",
+        "phiscan: scanned {} file{} ({}), skipped {}{left_out}, {} finding{} ({} high, {} medium, {} low), {} breach{} in {:.2}s",
         files,
         if files == 1 { "" } else { "s" },
         human_bytes(outcome.bytes_scanned()),
@@ -190,6 +193,9 @@ pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
     )?;
     for s in &outcome.skipped {
         writeln!(out, "phiscan: skipped {}: {}", s.path, s.reason)?;
+    }
+    for line in left_out_lines(&outcome.left_out) {
+        writeln!(out, "phiscan: {line}")?;
     }
     for f in &outcome.files {
         for n in &f.notes {
@@ -217,10 +223,59 @@ pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
     if files == 0 && outcome.errors.is_empty() {
         match &outcome.scope {
             Some(scope) => writeln!(out, "phiscan: nothing was scanned: no files to scan in {scope}")?,
+            None if !outcome.left_out.is_empty() => {
+                writeln!(out, "phiscan: nothing was scanned: everything found was left out (see above)")?
+            }
             None => writeln!(out, "phiscan: nothing was scanned")?,
         }
     }
     Ok(())
+}
+
+/// Paths named on a summary line of left-out entries; the JSON report lists them all.
+const LEFT_OUT_SHOWN: usize = 3;
+
+/// Returns one line per reason something was left out, with counts, a few paths and the flag
+/// that includes them: `left out 12 files ignored by .gitignore (a.csv, b.csv, c.csv, …):
+/// --no-ignore to scan them`.
+pub fn left_out_lines(left_out: &[crate::input::LeftOut]) -> Vec<String> {
+    use crate::input::LeftOutReason;
+    let mut groups: Vec<(LeftOutReason, &str, Vec<&crate::input::LeftOut>)> = Vec::new();
+    for l in left_out {
+        match groups.iter_mut().find(|(r, by, _)| *r == l.reason && *by == l.by) {
+            Some((_, _, members)) => members.push(l),
+            None => groups.push((l.reason, &l.by, vec![l])),
+        }
+    }
+    groups.sort_by_key(|(r, by, _)| (*r, by.to_string()));
+    groups
+        .into_iter()
+        .map(|(reason, by, members)| {
+            let adjective = if reason == LeftOutReason::Hidden { "hidden " } else { "" };
+            let count = |kind: &str, one: &str, many: &str| {
+                let n = members.iter().filter(|m| m.kind == kind).count();
+                (n > 0).then(|| format!("{n} {adjective}{}", if n == 1 { one } else { many }))
+            };
+            let what: Vec<String> =
+                [count("file", "file", "files"), count("folder", "folder", "folders")].into_iter().flatten().collect();
+            let after = match reason {
+                LeftOutReason::Hidden => String::new(),
+                LeftOutReason::Ignored => format!(" ignored by {by}"),
+                LeftOutReason::Excluded => format!(" excluded by {by}"),
+            };
+            let mut paths: Vec<&str> = members.iter().take(LEFT_OUT_SHOWN).map(|m| m.path.as_str()).collect();
+            if members.len() > LEFT_OUT_SHOWN {
+                paths.push("…");
+            }
+            let them = if members.len() == 1 { "it" } else { "them" };
+            let how = match reason.flag() {
+                Some(flag) => format!(": {flag} to scan {them}"),
+                None if by == "--exclude" => String::new(),
+                None => format!(": name {them} on the command line to scan {them} anyway"),
+            };
+            format!("left out {}{after} ({}){how}", what.join(" and "), paths.join(", "))
+        })
+        .collect()
 }
 
 /// Formats a byte count for people (`12.3 KB`).
@@ -236,5 +291,33 @@ pub fn human_bytes(n: u64) -> String {
         format!("{n} B")
     } else {
         format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{LeftOut, LeftOutReason};
+    use std::path::Path;
+
+    #[test]
+    fn left_out_lines_group_by_reason_and_name_the_flag() {
+        let e = |p: &str, folder, r, by: &str| LeftOut::new(Path::new(p), folder, r, by.into());
+        let lines = left_out_lines(&[
+            e("a.log", false, LeftOutReason::Ignored, ".gitignore"),
+            e("b.log", false, LeftOutReason::Ignored, ".gitignore"),
+            e("c.log", false, LeftOutReason::Ignored, ".gitignore"),
+            e("out", true, LeftOutReason::Ignored, ".gitignore"),
+            e(".env", false, LeftOutReason::Hidden, "hidden"),
+            e("x.txt", false, LeftOutReason::Excluded, "--exclude"),
+        ]);
+        assert_eq!(
+            lines,
+            [
+                "left out 1 file excluded by --exclude (x.txt)",
+                "left out 3 files and 1 folder ignored by .gitignore (a.log, b.log, c.log, …): --no-ignore to scan them",
+                "left out 1 hidden file (.env): --hidden to scan it",
+            ]
+        );
     }
 }

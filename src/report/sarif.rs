@@ -19,6 +19,21 @@ use std::io::Write;
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The id of the synthetic rule for breaches (an identifier linked to a health fact).
 pub const BREACH_RULE: &str = "phiscan-breach";
+/// The breach pseudo-rule's name.
+pub const BREACH_NAME: &str = "Breach";
+/// The breach pseudo-rule's one-line description.
+pub const BREACH_SHORT: &str = "Identifier linked to a health fact";
+/// What the breach pseudo-rule reports, for SARIF and `phiscan rules explain phiscan-breach`.
+pub const BREACH_DESCRIPTION: &str = "An identifier that points at a person (a patient's name, a record \
+    number, a date of birth, a phone number, ...) and a health fact (a diagnosis, a medication, a \
+    procedure) in the same sentence, paragraph, list item, table row or JSON object, or in a later \
+    sentence that refers back to the person: a likely disclosure of protected health information. \
+    It is not a rule of its own but a verdict over the findings it links, which all become high; \
+    staff names (Dr, RN, surgeon) do not make a breach.";
+/// What to do about a breach.
+pub const BREACH_HELP: &str = "Remove the identifier or the health fact, or de-identify the passage. \
+    If a linked finding is a false alarm, suppress that finding with `phiscan:allow RULE-ID -- reason` \
+    on its line: an allowed value cannot make a breach.";
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -78,6 +93,33 @@ fn rule_entry(r: &Rule) -> Value {
     })
 }
 
+/// Splits a reported path into the file on disk and the member inside it: `export.zip!a/b.csv`
+/// is member `a/b.csv` of `export.zip` (nested members stay joined: `c.csv!d.zip!e.txt`).
+///
+/// Members are named `outer!member`, but a file's own name may hold a `!`: the container is the
+/// shortest prefix before a `!` that is a file on disk, unless the whole path is one.
+pub fn split_member(path: &str) -> (&str, Option<&str>) {
+    if !path.contains('!') || std::path::Path::new(path).is_file() {
+        return (path, None);
+    }
+    let mut first = None;
+    for (i, _) in path.match_indices('!') {
+        first.get_or_insert(i);
+        if std::path::Path::new(&path[..i]).is_file() {
+            return (&path[..i], Some(&path[i + 1..]));
+        }
+    }
+    // Not on disk (stdin, or a file that went away): the first `!` is the best guess.
+    let i = first.unwrap_or(path.len());
+    (&path[..i], path.get(i + 1..))
+}
+
+/// Returns a confidence as a short decimal (`0.7`, not the `0.699999988079071` of an f32 widened).
+fn short_decimal(x: f32) -> Value {
+    let v = (f64::from(x) * 100.0).round() / 100.0;
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+}
+
 fn region(f: &Finding) -> Option<Value> {
     // Extracted formats (rows, JSON paths) have no line in the file itself: point at the file.
     if f.location.is_some() {
@@ -130,33 +172,44 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
     index.insert(BREACH_RULE, rules.len());
     rules.push(json!({
         "id": BREACH_RULE,
-        "name": "Breach",
-        "shortDescription": {"text": "Identifier linked to a health fact"},
-        "fullDescription": {"text": "An identifier that points at a person and a health fact in the same sentence, \
-            paragraph, list item or row: a likely disclosure of protected health information."},
-        "help": {"text": "Remove the identifier or the health fact, or de-identify the passage."},
+        "name": BREACH_NAME,
+        "shortDescription": {"text": BREACH_SHORT},
+        "fullDescription": {"text": BREACH_DESCRIPTION},
+        "help": {"text": BREACH_HELP, "markdown": BREACH_HELP},
         "defaultConfiguration": {"level": "error"},
         "properties": {"tags": ["security", "phi", "breach"], "precision": "medium", "security-severity": "9.0"},
     }));
     let mut results = Vec::new();
     for file in &outcome.files {
-        let uri = uri(&file.path);
+        // A container's member (`export.zip!patients.csv`) has no file of its own in a checkout:
+        // its results point at the container and name the member in the message.
+        let (on_disk, member) = split_member(&file.path);
+        let uri = uri(on_disk);
+        // Fingerprints keep hashing the whole reported path, so alerts made before members
+        // pointed at their container still match.
+        let fp_path = self::uri(&file.path);
+        let in_member = member.map(|m| format!(" in {m}")).unwrap_or_default();
         let mut seen = HashMap::new();
         for f in &file.findings {
-            let mut fingerprints = json!({"phiscan/masked/v1": masked_fingerprint(&uri, f, &mut seen)});
+            let mut fingerprints = json!({"phiscan/masked/v1": masked_fingerprint(&fp_path, f, &mut seen)});
             if let Some(fp) = &f.fingerprint {
                 fingerprints["phiscan/v1"] = json!(fp);
             }
             let name = outcome.rules.iter().find(|r| *r.id == *f.rule).map_or(&*f.rule, |r| r.name.as_str());
             let at = f.location.as_ref().map(|l| format!(" at {l}")).unwrap_or_default();
+            let staff = if f.staff { ", staff" } else { "" };
+            let shown = if member.is_some() { None } else { region(f) };
             let mut result = json!({
                 "ruleId": f.rule,
                 "level": level(f.severity),
-                "message": {"text": format!("{name} ({}, {} severity): {}{at}", f.category, f.severity, f.masked)},
-                "locations": [location(&uri, region(f))],
+                "message": {"text": format!("{name} ({}{staff}, {} severity): {}{in_member}{at}", f.category, f.severity, f.masked)},
+                "locations": [location(&uri, shown)],
                 "partialFingerprints": fingerprints,
-                "properties": {"category": f.category.as_str(), "severity": f.severity.as_str(), "confidence": f.confidence},
+                "properties": {"category": f.category.as_str(), "severity": f.severity.as_str(), "confidence": short_decimal(f.confidence)},
             });
+            if f.staff {
+                result["properties"]["role"] = json!("staff");
+            }
             if let Some(&i) = index.get(&*f.rule) {
                 result["ruleIndex"] = json!(i);
             }
@@ -169,13 +222,16 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
                 .filter_map(|&i| file.findings.get(i))
                 .map(|f| format!("{} {}", f.category, f.masked))
                 .collect();
+            // A line of extracted text (a DOCX paragraph, a CSV row) is no line of the file.
+            let shown = (member.is_none() && b.location.is_none()).then(|| json!({"startLine": b.line}));
+            let at = b.location.as_ref().map(|l| format!(" at {l}")).unwrap_or_default();
             results.push(json!({
                 "ruleId": BREACH_RULE,
                 "ruleIndex": index[BREACH_RULE],
                 "level": "error",
-                "message": {"text": format!("Breach: {} ({})", b.explanation, members.join(", "))},
-                "locations": [location(&uri, Some(json!({"startLine": b.line})))],
-                "partialFingerprints": {"phiscan/masked/v1": breach_fingerprint(&uri, &members, &mut seen)},
+                "message": {"text": format!("Breach: {} ({}){in_member}{at}", b.explanation, members.join(", "))},
+                "locations": [location(&uri, shown)],
+                "partialFingerprints": {"phiscan/masked/v1": breach_fingerprint(&fp_path, &members, &mut seen)},
             }));
         }
     }
@@ -188,14 +244,19 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
         })
         .collect();
     notifications.extend(outcome.warnings().map(|w| {
+        let (on_disk, member) = split_member(&w.path);
+        let region = member.is_none().then(|| json!({"startLine": w.line}));
         json!({"level": "warning", "message": {"text": format!("{}:{}: {}", w.path, w.line, w.message)},
-               "locations": [location(&uri(&w.path), Some(json!({"startLine": w.line})))]})
+               "locations": [location(&uri(on_disk), region)]})
     }));
     notifications.extend(
         outcome
             .skipped
             .iter()
             .map(|s| json!({"level": "note", "message": {"text": format!("skipped {}: {}", s.path, s.reason)}})),
+    );
+    notifications.extend(
+        super::left_out_lines(&outcome.left_out).into_iter().map(|l| json!({"level": "note", "message": {"text": l}})),
     );
     let log = json!({
         "$schema": SCHEMA,
@@ -222,6 +283,19 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn confidence_is_a_short_decimal() {
+        assert_eq!(short_decimal(0.7).to_string(), "0.7");
+        assert_eq!(short_decimal(0.95).to_string(), "0.95");
+    }
+
+    #[test]
+    fn members_split_from_their_container() {
+        assert_eq!(split_member("plain.txt"), ("plain.txt", None));
+        assert_eq!(split_member("no-such.zip!a/b.csv"), ("no-such.zip", Some("a/b.csv")));
+        assert_eq!(split_member("<stdin>!x.csv!y.txt"), ("<stdin>", Some("x.csv!y.txt")));
+    }
 
     #[test]
     fn uris_are_relative_and_encoded() {

@@ -43,11 +43,13 @@ impl Target {
 pub struct Stream {
     /// Set by `start` for the streamable formats.
     live: Option<Live>,
+    /// The run's progress bar, kept out of the way of lines written to a terminal.
+    progress: super::progress::Progress,
 }
 
 struct Live {
     format: Format,
-    color: bool,
+    style: text::Style,
     target: Target,
     /// Whether a finding was written (JSON needs a comma before the next file's findings).
     wrote: bool,
@@ -75,7 +77,7 @@ impl Sink for Stream {
         };
         self.live = Some(Live {
             format: config.format,
-            color: config.color,
+            style: text::Style::of(config),
             target,
             wrote: false,
             opened: false,
@@ -92,7 +94,7 @@ impl Sink for Stream {
             let mut buf = std::mem::take(&mut live.buf);
             buf.clear();
             let r = match live.format {
-                Format::Text => text::write_file(file, live.color, &mut buf),
+                Format::Text => text::write_file(file, live.style, &mut buf),
                 Format::Jsonl => json::lines_part(&file.findings, &mut buf),
                 _ => {
                     if live.wrote && !file.findings.is_empty() {
@@ -102,7 +104,14 @@ impl Sink for Stream {
                 }
             };
             live.wrote |= !file.findings.is_empty();
-            let r = r.and_then(|()| live.target.writer().write_all(&buf));
+            let r = r.and_then(|()| match &mut live.target {
+                // Lines and the bar share the terminal: write and flush with the bar suspended.
+                Target::Stdout(w) if self.progress.is_shown() => self.progress.suspend(|| {
+                    w.write_all(&buf)?;
+                    w.flush()
+                }),
+                t => t.writer().write_all(&buf),
+            });
             live.record(r);
             live.buf = buf;
         }
@@ -128,6 +137,11 @@ impl Live {
 }
 
 impl Stream {
+    /// Returns a stream that keeps report lines and the progress bar `progress` apart.
+    pub fn with_progress(progress: super::progress::Progress) -> Stream {
+        Stream { live: None, progress }
+    }
+
     /// Completes the report: the tail of a streamed format, or the whole report of the others
     /// (see [`super::emit`]).
     pub fn finish(mut self, outcome: &Outcome, config: &Config) -> Result<()> {
@@ -138,7 +152,7 @@ impl Stream {
             let r = match live.format {
                 Format::Json => json::write_tail(outcome, out),
                 Format::Jsonl => json::write_summary_line(outcome, out),
-                _ => Ok(()),
+                _ => text::write_tail(outcome, live.style, out),
             };
             live.record(r);
         }

@@ -61,7 +61,7 @@ pub fn default_key_file() -> Option<PathBuf> {
 }
 
 fn key_error(message: String) -> Error {
-    Error::config(message)
+    Error::Baseline { path: None, message }
 }
 
 impl Key {
@@ -260,13 +260,20 @@ impl Baseline {
 
     /// Reads a baseline file.
     pub fn read(path: &Path) -> Result<Baseline> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        let b: Baseline = serde_json::from_str(&text).map_err(|e| Error::Config {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Baseline {
+            path: Some(path.to_path_buf()),
+            message: if e.kind() == std::io::ErrorKind::NotFound {
+                "no such file (create it with `phiscan baseline create`)".into()
+            } else {
+                format!("cannot read it: {e}")
+            },
+        })?;
+        let b: Baseline = serde_json::from_str(&text).map_err(|e| Error::Baseline {
             path: Some(path.to_path_buf()),
             message: format!("not a phiscan baseline (line {}): {e}", e.line()),
         })?;
         if b.version != 1 || b.scheme != SCHEME {
-            return Err(Error::Config {
+            return Err(Error::Baseline {
                 path: Some(path.to_path_buf()),
                 message: format!("baseline version {} / {:?} is not supported; recreate it", b.version, b.scheme),
             });
@@ -279,7 +286,7 @@ impl Baseline {
         if self.key_id == key.id {
             return Ok(());
         }
-        Err(Error::Config {
+        Err(Error::Baseline {
             path: Some(path.to_path_buf()),
             message: format!(
                 "made with baseline key {} but the key from {} is {}; use the same key ({KEY_ENV})",
@@ -336,6 +343,7 @@ mod tests {
             value: None,
             location: None,
             fingerprint: None,
+            staff: false,
         }
     }
 

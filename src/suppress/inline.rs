@@ -8,7 +8,6 @@
 //! rule, becomes a [`Warning`]: a stale suppression is a hole waiting for the next value.
 
 use super::Warning;
-use crate::finding::mask;
 use crate::rules::Rule;
 use crate::scan::LineIndex;
 use crate::score::Scored;
@@ -93,9 +92,17 @@ pub fn apply(path: &str, text: &[u8], rules: &[Rule], scored: &mut Vec<Scored>) 
     });
     let mut warnings = Vec::new();
     for (d, u) in directives.iter().zip(&used) {
-        // An id typed in a comment could be anything, even a name: show it masked.
-        let unknown: Vec<String> =
-            d.rules.iter().filter(|r| !rules.iter().any(|x| &x.id == *r)).map(|r| mask(r).into()).collect();
+        // Rule ids are shown as typed, never masked: they are not patient data (the parser
+        // takes only letters, digits, `-` and `_`), and a masked typo cannot be fixed.
+        let unknown: Vec<String> = d
+            .rules
+            .iter()
+            .filter(|r| !rules.iter().any(|x| &x.id == *r))
+            .map(|r| match closest(r, rules) {
+                Some(id) => format!("{r} (did you mean {id}?)"),
+                None => r.clone(),
+            })
+            .collect();
         if !unknown.is_empty() {
             let message = format!("phiscan:allow names no active rule: {}", unknown.join(", "));
             warnings.push(Warning { path: path.to_string(), line: d.line, message });
@@ -108,8 +115,37 @@ pub fn apply(path: &str, text: &[u8], rules: &[Rule], scored: &mut Vec<Scored>) 
     (before - scored.len(), warnings)
 }
 
+/// Returns the active rule id nearest to a mistyped `id` (at most two edits away), if any.
+fn closest<'a>(id: &str, rules: &'a [Rule]) -> Option<&'a str> {
+    let limit = if id.len() <= 4 { 1 } else { 2 };
+    rules.iter().map(|r| (edit_distance(id, &r.id), r.id.as_str())).filter(|(d, _)| *d <= limit).min().map(|(_, id)| id)
+}
+
+/// Returns the Levenshtein distance between two short ASCII strings.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = (diag + usize::from(ca != cb)).min(up + 1).min(row[j] + 1);
+            diag = up;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(super::edit_distance("us-snn", "us-ssn"), 1);
+        assert_eq!(super::edit_distance("phone", "phone-number"), 7);
+        assert_eq!(super::edit_distance("", "ab"), 2);
+    }
+
     use super::*;
 
     #[test]

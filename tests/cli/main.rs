@@ -1,5 +1,6 @@
 //! CLI tests: the `phiscan` binary driven end to end, one module per area.
 
+mod daily;
 mod formats;
 mod gate;
 mod scan;

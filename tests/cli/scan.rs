@@ -45,10 +45,10 @@ fn show_values_is_an_explicit_opt_in() {
 }
 
 #[test]
-fn text_output_is_one_line_per_finding() {
+fn compact_text_output_is_one_line_per_finding() {
     let env = TestEnv::new();
     env.write("a.txt", format!("x\nSSN: {SSN}\n"));
-    let r = env.run(&["scan", "a.txt"]);
+    let r = env.run(&["scan", "--compact", "a.txt"]);
     let line = r.stdout.lines().find(|l| l.contains("us-ssn")).expect("finding line");
     assert!(line.starts_with("a.txt:2:6"), "{line}");
     assert!(line.contains("high") && line.contains("ssn") && line.contains("***-**-8727"), "{line}");
@@ -107,10 +107,10 @@ fn utf16_and_bom_and_invalid_utf8_are_scanned() {
 }
 
 #[test]
-fn large_files_are_skipped_with_a_reason() {
+fn large_files_are_skipped_with_a_reason_under_skip_large() {
     let env = TestEnv::new();
     env.write("big.txt", "x".repeat(5000));
-    let r = env.run(&["scan", "--max-file-size", "1K", "--format", "json", "."]);
+    let r = env.run(&["scan", "--max-file-size", "1K", "--skip-large", "--format", "json", "."]);
     assert_eq!(r.code, 0);
     assert!(r.json()["summary"]["skipped"][0]["reason"].as_str().unwrap().starts_with("too large"));
 }
