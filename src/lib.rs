@@ -30,6 +30,7 @@ pub mod rules;
 pub mod run;
 pub mod scan;
 pub mod score;
+pub mod serve;
 pub mod suppress;
 
 pub use config::Config;
