@@ -138,9 +138,17 @@ impl Scanned {
         Some(Response::error(422, &format!("nothing in this input could be checked: {why}")))
     }
 
-    /// Returns the JSON report (the contract of `phiscan scan --format json`), with `staff: true`
-    /// on staff names.
-    pub fn report(&self) -> serde_json::Value {
+    /// Returns the JSON report (the contract of `phiscan scan --format json`, written by the
+    /// same functions), with `staff: true` on staff names.
+    pub fn report(&self) -> Vec<u8> {
+        /// A finding as the contract writes it, plus the staff marker.
+        #[derive(serde::Serialize)]
+        struct Marked<'a> {
+            #[serde(flatten)]
+            finding: &'a Finding,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            staff: bool,
+        }
         let outcome = Outcome {
             files: self.parts.iter().map(|p| p.result.clone()).collect(),
             skipped: self.outcome.skipped.clone(),
@@ -149,22 +157,27 @@ impl Scanned {
             ..Outcome::default()
         };
         let mut buf = Vec::new();
-        json::write_document(&outcome, &mut buf).expect("writing to memory cannot fail");
-        let mut doc: serde_json::Value = serde_json::from_slice(&buf).expect("the report is valid JSON");
-        if let Some(findings) = doc.get_mut("findings").and_then(|f| f.as_array_mut()) {
-            let flags = self.parts.iter().flat_map(|p| p.staff.iter());
-            for (f, staff) in findings.iter_mut().zip(flags) {
-                if *staff {
-                    f["staff"] = serde_json::Value::Bool(true);
+        let write = |buf: &mut Vec<u8>| -> std::io::Result<()> {
+            json::write_head(buf)?;
+            let mut first = true;
+            for p in &self.parts {
+                for (finding, &staff) in p.result.findings.iter().zip(&p.staff) {
+                    if !first {
+                        buf.push(b',');
+                    }
+                    first = false;
+                    serde_json::to_writer(&mut *buf, &Marked { finding, staff })?;
                 }
             }
-        }
-        doc
+            json::write_tail(&outcome, buf)
+        };
+        write(&mut buf).expect("writing to memory cannot fail");
+        buf
     }
 
     /// Returns the page's answer: the report, and for each part its text, the UTF-16 spans of
     /// its findings and of its breaches' sentences, and its safe version.
-    pub fn check(&self) -> serde_json::Value {
+    pub fn check(&self) -> Vec<u8> {
         let parts: Vec<serde_json::Value> = self
             .parts
             .iter()
@@ -198,7 +211,13 @@ impl Scanned {
                 })
             })
             .collect();
-        serde_json::json!({ "report": self.report(), "parts": parts })
+        // The report is already JSON: framed, not parsed again.
+        let mut out = b"{\"report\":".to_vec();
+        out.extend_from_slice(self.report().trim_ascii_end());
+        out.extend_from_slice(b",\"parts\":");
+        serde_json::to_writer(&mut out, &parts).expect("writing to memory cannot fail");
+        out.push(b'}');
+        out
     }
 }
 
@@ -388,11 +407,12 @@ mod tests {
         let text = "Great news from the ward!\nOswin Thackeray, 58, was treated for lung cancer here in March.\n";
         let scanned = scan(scanner(), "post.txt", text.as_bytes().to_vec());
         assert!(scanned.nothing_read().is_none());
-        let report = scanned.report();
+        let report: serde_json::Value = serde_json::from_slice(&scanned.report()).unwrap();
         assert_eq!(report["files"][0]["verdict"], "breach", "{report:#}");
         let body = report.to_string();
         assert!(!body.contains("Oswin") && !body.contains("Thackeray"), "{body}");
-        let check = scanned.check();
+        let check: serde_json::Value = serde_json::from_slice(&scanned.check()).unwrap();
+        assert_eq!(check["report"], report);
         let part = &check["parts"][0];
         assert_eq!(part["text"], text);
         let safe = part["safe"].as_str().unwrap();
@@ -411,11 +431,12 @@ mod tests {
     fn staff_names_are_marked_and_kept_in_the_safe_version() {
         let text = "Dr. Ravindra Okonkwo-Pell, our cardiologist, will speak at the fair on heart health.";
         let scanned = scan(scanner(), "post.txt", text.as_bytes().to_vec());
-        let report = scanned.report();
+        let report: serde_json::Value = serde_json::from_slice(&scanned.report()).unwrap();
         let names: Vec<&serde_json::Value> =
             report["findings"].as_array().unwrap().iter().filter(|f| f["category"] == "name").collect();
         assert!(!names.is_empty() && names.iter().all(|f| f["staff"] == true), "{report:#}");
-        assert!(scanned.check()["parts"][0]["safe"].as_str().unwrap().contains("Okonkwo"));
+        let check: serde_json::Value = serde_json::from_slice(&scanned.check()).unwrap();
+        assert!(check["parts"][0]["safe"].as_str().unwrap().contains("Okonkwo"));
         assert_ne!(report["files"][0]["verdict"], "breach");
     }
 

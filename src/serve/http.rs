@@ -172,8 +172,14 @@ fn respond(status: u16, message: &str) -> ReadError {
     ReadError::Respond(Response::error(status, message))
 }
 
-/// Reads one request from `stream` within `limits`: the head, then the declared body.
-pub fn read_request(stream: &mut TcpStream, limits: &Limits, started: Instant) -> Result<Request, ReadError> {
+/// Reads one request from `stream` within `limits`: the head, then the declared body, unless
+/// `vet` answers the head first (a refused origin, an unknown path: no body is read for those).
+pub fn read_request(
+    stream: &mut TcpStream,
+    limits: &Limits,
+    started: Instant,
+    vet: impl FnOnce(&Request) -> Option<Response>,
+) -> Result<Request, ReadError> {
     let mut buf = Vec::with_capacity(4096);
     let mut chunk = [0u8; 8192];
     let (mut req, head_len) = loop {
@@ -203,6 +209,9 @@ pub fn read_request(stream: &mut TcpStream, limits: &Limits, started: Instant) -
     };
     if head_len > MAX_HEAD {
         return Err(respond(431, "the request head is larger than 16 KB"));
+    }
+    if let Some(answer) = vet(&req) {
+        return Err(ReadError::Respond(answer));
     }
     if req.header("transfer-encoding").is_some() {
         return Err(respond(411, "send the body with a Content-Length header (chunked uploads are not accepted)"));
@@ -321,7 +330,7 @@ mod tests {
         });
         let (mut stream, _) = listener.accept().unwrap();
         stream.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
-        let r = read_request(&mut stream, &limits, Instant::now());
+        let r = read_request(&mut stream, &limits, Instant::now(), |_| None);
         client.join().unwrap();
         r
     }

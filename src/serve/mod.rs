@@ -237,7 +237,15 @@ impl Server {
         let Some(slot) = take_slot(&self.state.connections, MAX_CONNECTIONS) else {
             let busy =
                 Response::error(503, "too many connections at once; try again in a moment").with("Retry-After", "1");
-            let _ = http::write_response(&mut stream, &busy);
+            if http::write_response(&mut stream, &busy).is_ok() {
+                // Read what has already arrived without waiting (this is the accept thread), so
+                // the close is a clean end of stream rather than a reset that could lose the 503.
+                let _ = stream.shutdown(std::net::Shutdown::Write);
+                if stream.set_nonblocking(true).is_ok() {
+                    let mut sink = [0u8; 16 * 1024];
+                    while matches!(std::io::Read::read(&mut stream, &mut sink), Ok(n) if n > 0) {}
+                }
+            }
             return;
         };
         let state = Arc::clone(&self.state);
@@ -255,7 +263,7 @@ impl Server {
 fn handle_connection(state: &Arc<State>, mut stream: TcpStream) {
     let started = Instant::now();
     let _ = stream.set_read_timeout(Some(http::READ_TIMEOUT));
-    let response = match http::read_request(&mut stream, &state.limits, started) {
+    let response = match http::read_request(&mut stream, &state.limits, started, |head| vet(state, head)) {
         Ok(mut req) => {
             let received = Instant::now();
             let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| route(state, &mut req, started)));
@@ -282,20 +290,39 @@ const APP_JS: &str = include_str!("page/app.js");
 const APP_CSS: &str = include_str!("page/app.css");
 const FAVICON: &str = include_str!("page/favicon.svg");
 
-/// Answers one request.
-fn route(state: &Arc<State>, req: &mut Request, started: Instant) -> Response {
-    if let Some(refused) = guard(state, req) {
-        return refused;
+/// The pages served with GET.
+const PAGES: &[&str] = &["/", "/index.html", "/app.js", "/app.css", "/favicon.svg", "/healthz"];
+
+/// Answers a request from its head alone when the body does not matter (refused, unknown, the
+/// wrong method), so such a body is never read.
+fn vet(state: &State, head: &Request) -> Option<Response> {
+    if let Some(refused) = guard(state, head) {
+        return Some(refused);
     }
-    let get_only = |r: Response| if req.method == "GET" { r } else { method_not_allowed("GET") };
+    let path = head.path.as_str();
+    if PAGES.contains(&path) {
+        (head.method != "GET").then(|| method_not_allowed("GET"))
+    } else if path == "/api/scan" || path == "/api/check" {
+        (head.method != "POST").then(|| method_not_allowed("POST"))
+    } else if path == "/api/redact" {
+        Some(Response::error(
+            501,
+            "redaction is not available yet: POST /api/check returns a masked safe version meanwhile",
+        ))
+    } else {
+        Some(Response::error(404, "no such page here: the checker is at /"))
+    }
+}
+
+/// Answers one request that [`vet`] let through.
+fn route(state: &Arc<State>, req: &mut Request, started: Instant) -> Response {
     match req.path.as_str() {
-        "/" | "/index.html" => get_only(Response::asset("text/html; charset=utf-8", INDEX_HTML.as_bytes())),
-        "/app.js" => get_only(Response::asset("text/javascript; charset=utf-8", APP_JS.as_bytes())),
-        "/app.css" => get_only(Response::asset("text/css; charset=utf-8", APP_CSS.as_bytes())),
-        "/favicon.svg" => get_only(Response::asset("image/svg+xml", FAVICON.as_bytes())),
-        "/healthz" => get_only(health(state)),
-        "/api/scan" | "/api/check" if req.method != "POST" => method_not_allowed("POST"),
-        "/api/scan" | "/api/check" => {
+        "/" | "/index.html" => Response::asset("text/html; charset=utf-8", INDEX_HTML.as_bytes()),
+        "/app.js" => Response::asset("text/javascript; charset=utf-8", APP_JS.as_bytes()),
+        "/app.css" => Response::asset("text/css; charset=utf-8", APP_CSS.as_bytes()),
+        "/favicon.svg" => Response::asset("image/svg+xml", FAVICON.as_bytes()),
+        "/healthz" => health(state),
+        _ => {
             let page = req.path == "/api/check";
             let (name, bytes) = match api::input(req) {
                 Ok(x) => x,
@@ -310,14 +337,8 @@ fn route(state: &Arc<State>, req: &mut Request, started: Instant) -> Response {
             }
             let doc = if page { scanned.check() } else { scanned.report() };
             let ms = scanned.outcome.elapsed.as_secs_f64() * 1000.0;
-            Response::json(200, serde_json::to_vec(&doc).unwrap_or_default())
-                .with("Server-Timing", format!("scan;dur={ms:.2}"))
+            Response::json(200, doc).with("Server-Timing", format!("scan;dur={ms:.2}"))
         }
-        "/api/redact" => Response::error(
-            501,
-            "redaction is not available yet: POST /api/check returns a masked safe version meanwhile",
-        ),
-        _ => Response::error(404, "no such page here: the checker is at /"),
     }
 }
 

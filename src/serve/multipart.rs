@@ -95,16 +95,16 @@ fn param(value: &str, key: &str) -> Option<String> {
         let (k, after) = rest.split_once('=')?;
         let after = after.trim_start();
         let (v, tail) = if let Some(q) = after.strip_prefix('"') {
-            // A quoted string: backslash escapes one character.
+            // A quoted string. Browsers send a Windows path's backslashes as they are, so a
+            // backslash escapes only a quote.
             let mut out = String::new();
-            let mut chars = q.char_indices();
+            let mut chars = q.char_indices().peekable();
             let mut end = None;
             while let Some((i, c)) = chars.next() {
                 match c {
-                    '\\' => {
-                        if let Some((_, n)) = chars.next() {
-                            out.push(n);
-                        }
+                    '\\' if chars.peek().is_some_and(|&(_, n)| n == '"') => {
+                        out.push('"');
+                        chars.next();
                     }
                     '"' => {
                         end = Some(i + 1);

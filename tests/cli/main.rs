@@ -3,4 +3,5 @@
 mod formats;
 mod gate;
 mod scan;
+mod serve;
 mod util;
