@@ -154,8 +154,16 @@ impl Server {
     /// Builds the engine from the config and binds the address; refuses a non-loopback address
     /// without `--allow-remote`.
     pub fn bind(args: &ServeArgs) -> Result<Server> {
-        let addr: SocketAddr = args.addr.parse().map_err(|_| {
-            Error::config(format!("--addr {:?}: expected IP:PORT, such as 127.0.0.1:8765 or [::1]:8765", args.addr))
+        // `localhost:PORT` is what people type; it means the IPv4 loopback here.
+        let written = match args.addr.strip_prefix("localhost:") {
+            Some(port) => format!("127.0.0.1:{port}"),
+            None => args.addr.clone(),
+        };
+        let addr: SocketAddr = written.parse().map_err(|_| {
+            Error::config(format!(
+                "--addr {:?}: expected IP:PORT, such as 127.0.0.1:8765, localhost:8765 or [::1]:8765",
+                args.addr
+            ))
         })?;
         let loopback = addr.ip().is_loopback();
         if !loopback && !args.allow_remote {

@@ -494,6 +494,10 @@
   copyButton.addEventListener("click", copySafe);
   fineButton.addEventListener("click", () => {
     if (!result) return;
+    if (result.report.breaches.length &&
+        !window.confirm("This draft identifies a patient with a health detail. Mark it all as fine only if the patient gave written consent to this post. Mark it as fine?")) {
+      return;
+    }
     allow(result.findings.filter((f) => !f.staff));
   });
   $("detail-fine").addEventListener("click", () => {
