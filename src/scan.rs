@@ -166,6 +166,9 @@ impl Sink for Collect {
 /// One scanned input (a file or an archive member): its display path and result.
 pub type ScanResult = (String, Result<FileResult, FileProblem>);
 
+/// A [`ScanResult`] that keeps the text the findings' offsets index (see [`Scanner::scan_named`]).
+pub type TextResult = (String, Result<(FileResult, Vec<u8>), FileProblem>);
+
 /// Everything a scan produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -452,7 +455,7 @@ impl Scanner {
     /// Extracts and scans one input held in memory as a file named `name` would be (the name
     /// chooses the format): one result for the input and each of its members, each with the
     /// text its findings' offsets point into (what `phiscan serve` shows and highlights).
-    pub fn scan_named(&self, name: &str, bytes: Vec<u8>) -> Vec<(String, Result<(FileResult, Vec<u8>), FileProblem>)> {
+    pub fn scan_named(&self, name: &str, bytes: Vec<u8>) -> Vec<TextResult> {
         let kind = self.input_type.or_else(|| Some(extract::detect(name, &bytes)));
         if kind == Some(Kind::Text) {
             // Plain text keeps its own bytes as offsets: no extraction step at all.

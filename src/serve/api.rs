@@ -225,7 +225,7 @@ impl Scanned {
 ///
 /// Seam: until findings carry a staff marker of their own, this reads the engine's staff
 /// evidence from a second engine pass over the same text (under a millisecond on a draft), and
-/// gives up on texts over [`STAFF_PASS_MAX`]. Replace the body with the marker when it lands.
+/// gives up on texts over 1 MB. Replace the body with the marker when it lands.
 pub fn staff_flags(engine: &Engine, text: &[u8], findings: &[Finding]) -> Vec<bool> {
     let mut flags = vec![false; findings.len()];
     if text.len() > STAFF_PASS_MAX || !findings.iter().any(|f| f.category == Category::Name) {
