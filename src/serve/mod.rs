@@ -9,18 +9,18 @@
 //! # Why `httparse` over `std::net`, not tiny_http or axum
 //!
 //! Measured on this project's 2-core machine, release builds of a minimal server: tiny_http
-//! brings 5 crates and about 20 s of CPU; axum on tokio (http1, json, multipart) about 55 crates,
-//! 95 s of CPU and 0.6 MB more binary. The limits this server must enforce decided the rest.
-//! tiny_http 0.12 has no read timeouts and no header size limit, starts one thread per
-//! connection without bound, and its accept loop stops for good on the first accept error (a
-//! flood that exhausts file descriptors would leave a dead server). axum would enforce every
-//! limit, at five times the compile time, for features a one-request-per-connection page server
-//! on loopback does not use (async I/O, keep-alive, HTTP/2, routing). So the request head is
-//! parsed by `httparse` (the parser inside hyper: zero dependencies, a few seconds to build) and
-//! the few hundred lines around it ([`http`]) own every bound: head size and time, a declared
-//! body within `--max-body` (413 before it is read), per-read and per-request timeouts, at most
-//! [`MAX_CONNECTIONS`] connections and `--max-scans` scans at once (503 with `Retry-After`
-//! beyond), and an accept loop that survives errors.
+//! brings 5 crates and about 18 s of CPU; axum on tokio (http1, json, multipart) 55 crates, 94 s
+//! of CPU and 0.6 MB more binary than tiny_http; httparse is one crate and about 9 s. The limits
+//! this server must enforce decided the rest. tiny_http 0.12 has no read timeouts and no header
+//! size limit, starts one thread per connection without bound, and its accept loop stops for
+//! good on the first accept error (a flood that exhausts file descriptors would leave a dead
+//! server). axum would enforce every limit, at five to ten times the compile time, for features a
+//! one-request-per-connection page server on loopback does not use (async I/O, keep-alive,
+//! HTTP/2, routing). So the request head is parsed by `httparse` (the parser inside hyper, with
+//! no dependencies of its own) and the few hundred lines around it ([`http`]) own every bound:
+//! head size and time, a declared body within `--max-body` (413 before it is read), per-read
+//! and per-request timeouts, at most [`MAX_CONNECTIONS`] connections and `--max-scans` scans at
+//! once (503 with `Retry-After` beyond), and an accept loop that survives errors.
 //!
 //! # Routes
 //!
