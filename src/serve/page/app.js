@@ -359,7 +359,7 @@
     detailReturn = button;
     $("detail-title").textContent = (f.staff ? "Staff name" : capital(label(f, f.text))) + (f.breaches.length ? " (part of the breach)" : "");
     $("detail-reason").textContent = capital(f.reason) + ".";
-    $("detail-meta").textContent = "Severity " + f.severity + " · line " + f.line + " · rule " + f.rule;
+    $("detail-meta").textContent = "Severity " + f.severity + " · " + (f.location ? f.location : "line " + f.line) + " · rule " + f.rule;
     $("detail-fine").hidden = !!f.staff;
     detail.hidden = false;
     $("detail-title").focus();
