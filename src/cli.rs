@@ -34,6 +34,8 @@ pub enum Command {
     /// Record today's findings so that `scan --baseline` reports only new ones.
     #[command(subcommand)]
     Baseline(BaselineCommand),
+    /// Serve a page for checking drafts in a browser, and a JSON API, on this machine.
+    Serve(crate::serve::ServeArgs),
 }
 
 /// `phiscan init`

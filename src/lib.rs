@@ -7,7 +7,8 @@
 //! (context, overlaps, breach linking) → suppress (allow-lists, `phiscan:allow`, baselines) →
 //! report (text, json, jsonl, sarif, github, junit)`,
 //!
-//! with [`finding`] (categories, severities, masking) and [`error`] shared by all.
+//! with [`finding`] (categories, severities, masking) and [`error`] shared by all. [`serve`] puts
+//! the same scan behind a local page and JSON API (`phiscan serve`).
 //!
 //! ```
 //! use phiscan::{engine::Engine, rules, scan::Scanner};
@@ -30,6 +31,7 @@ pub mod rules;
 pub mod run;
 pub mod scan;
 pub mod score;
+pub mod serve;
 pub mod suppress;
 pub mod text;
 

@@ -70,6 +70,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
         Command::Init(args) => init(&args),
         Command::Baseline(BaselineCommand::Create(args)) => baseline_command(args, false),
         Command::Baseline(BaselineCommand::Update(args)) => baseline_command(args, true),
+        Command::Serve(args) => phiscan::serve::run(&args),
     }
 }
 

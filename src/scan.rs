@@ -166,6 +166,9 @@ impl Sink for Collect {
 /// One scanned input (a file or an archive member): its display path and result.
 pub type ScanResult = (String, Result<FileResult, FileProblem>);
 
+/// A [`ScanResult`] that keeps the text the findings' offsets index (see [`Scanner::scan_named`]).
+pub type TextResult = (String, Result<(FileResult, Vec<u8>), FileProblem>);
+
 /// Everything a scan produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -456,22 +459,29 @@ impl Scanner {
     }
 
     /// Extracts and scans one input's bytes: one result for the input and each of its members.
-    fn scan_bytes(&self, display: &str, bytes: Vec<u8>) -> Vec<(String, Result<FileResult, FileProblem>)> {
-        let kind = self.input_type.or_else(|| Some(extract::detect(display, &bytes)));
+    fn scan_bytes(&self, display: &str, bytes: Vec<u8>) -> Vec<ScanResult> {
+        self.scan_named(display, bytes).into_iter().map(|(path, r)| (path, r.map(|(fr, _)| fr))).collect()
+    }
+
+    /// Extracts and scans one input held in memory as a file named `name` would be (the name
+    /// chooses the format): one result for the input and each of its members, each with the
+    /// text its findings' offsets point into (what `phiscan serve` shows and highlights).
+    pub fn scan_named(&self, name: &str, bytes: Vec<u8>) -> Vec<TextResult> {
+        let kind = self.input_type.or_else(|| Some(extract::detect(name, &bytes)));
         if kind == Some(Kind::Text) {
             // Plain text keeps its own bytes as offsets: no extraction step at all.
             let r = match decode(bytes) {
                 Decoded::Binary => Err(FileProblem::Skip("binary".into())),
-                Decoded::Text(text, _) => Ok(self.scan_text(display, &text)),
+                Decoded::Text(text, _) => Ok((self.scan_text(name, &text), text)),
             };
-            return vec![(display.to_string(), r)];
+            return vec![(name.to_string(), r)];
         }
-        extract::extract(display, bytes, kind, Limits::default())
+        extract::extract(name, bytes, kind, Limits::default())
             .into_iter()
             .map(|item| {
-                let path = format!("{display}{}", item.member);
+                let path = format!("{name}{}", item.member);
                 let r = match item.result {
-                    Ok(doc) => Ok(self.scan_document(&path, &doc)),
+                    Ok(doc) => Ok((self.scan_document(&path, &doc), doc.text)),
                     Err(Problem::Skip(reason)) => Err(FileProblem::Skip(reason)),
                     Err(Problem::Error(message)) => Err(FileProblem::Error(message)),
                 };

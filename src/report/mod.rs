@@ -122,6 +122,9 @@ pub fn emit(outcome: &Outcome, config: &Config) -> Result<()> {
 /// reader never sees half a file and a failure never destroys the previous one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let err = |source| Error::Output { target: path.display().to_string(), source };
+    if is_special(path) {
+        return std::fs::OpenOptions::new().write(true).open(path).and_then(|mut f| f.write_all(bytes)).map_err(err);
+    }
     let tmp = temp_beside(path);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -133,6 +136,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(err)
+}
+
+/// Whether `path` is an existing device or FIFO (`-o /dev/null`, `-o /dev/stdout`): written to
+/// in place. Replacing it by a rename would turn `/dev/null` into a plain file for every other
+/// program on the machine.
+pub fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// Returns a temporary file name in `path`'s folder (same file system, so a rename is atomic).

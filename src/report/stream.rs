@@ -21,6 +21,8 @@ use std::path::PathBuf;
 /// Where the streamed bytes go.
 enum Target {
     Stdout(BufWriter<std::io::StdoutLock<'static>>),
+    /// A device or FIFO named by `-o`, written in place (see [`super::is_special`]).
+    Device(BufWriter<File>, PathBuf),
     /// A temporary file, renamed to `path` by [`Stream::finish`].
     File {
         out: BufWriter<File>,
@@ -33,6 +35,7 @@ impl Target {
     fn writer(&mut self) -> &mut dyn Write {
         match self {
             Target::Stdout(w) => w,
+            Target::Device(w, _) => w,
             Target::File { out, .. } => out,
         }
     }
@@ -68,6 +71,13 @@ impl Sink for Stream {
         }
         let target = match &config.output {
             None => Target::Stdout(BufWriter::new(std::io::stdout().lock())),
+            Some(path) if super::is_special(path) => {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(|source| Error::Output { target: path.display().to_string(), source })?;
+                Target::Device(BufWriter::new(file), path.clone())
+            }
             Some(path) => {
                 let tmp = super::temp_beside(path);
                 let file = File::create(&tmp)
@@ -165,6 +175,10 @@ impl Stream {
                     Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                     r => r.map_err(|source| Error::Output { target: "stdout".into(), source }),
                 }
+            }
+            Target::Device(mut w, path) => {
+                let r = error.map_or_else(|| w.flush(), Err);
+                r.map_err(|source| Error::Output { target: path.display().to_string(), source })
             }
             Target::File { out, tmp, path } => {
                 let r = match error {

@@ -4,4 +4,5 @@ mod daily;
 mod formats;
 mod gate;
 mod scan;
+mod serve;
 mod util;

@@ -277,3 +277,17 @@ fn a_config_error_after_the_report_started_prints_no_partial_report() {
     assert!(r.stdout.is_empty(), "partial report on stdout: {}", r.stdout);
     assert!(r.stderr.contains("bogus_key"), "{}", r.stderr);
 }
+
+/// Regression: `-o /dev/null` replaced the device by a plain file (a rename over it), which then
+/// collected every later `> /dev/null` of every program on the machine.
+#[test]
+fn a_report_to_a_device_is_written_in_place_not_renamed_over_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let env = TestEnv::new();
+    env.write("post.txt", "SSN 536-22-8727\n");
+    for format in ["json", "sarif", "text"] {
+        let r = env.run(&["scan", "post.txt", "--format", format, "-o", "/dev/null"]);
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device(), "{format}: /dev/null replaced");
+    }
+}
