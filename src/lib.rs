@@ -31,7 +31,8 @@ pub mod run;
 pub mod scan;
 pub mod score;
 pub mod suppress;
+pub mod text;
 
 pub use config::Config;
-pub use error::{Error, Result};
+pub use error::{Error, Problem, Result};
 pub use finding::{Category, Finding, Severity, Verdict};

@@ -8,16 +8,17 @@
 
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::error::Error;
-use crate::extract::{self, Document, Kind, Limits, Problem};
-use crate::finding::{mask, Breach, Finding, Severity, Verdict};
-use crate::input::decode::{decode, Decoded};
+use crate::error::{Error, Problem};
+use crate::extract::{self, Document, Kind, Limits};
+use crate::finding::{mask, Breach, Finding, Severity, Source, Verdict};
 use crate::input::{self, FileInput, Skipped};
 use crate::rules::Rule;
 use crate::score;
 use crate::score::field::Field;
 use crate::suppress::baseline::Key;
 use crate::suppress::{inline, inside, keep_new, Allow, Warning};
+pub use crate::text::LineIndex;
+use crate::text::LineTable;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
@@ -319,48 +320,75 @@ impl Scanner {
         &self.engine
     }
 
-    /// Scans one decoded text and returns its findings, breaches and verdict.
+    /// Scans one decoded text and returns its findings, breaches and verdict: the text is read
+    /// as a plain-text input is (records pasted in it included).
     pub fn scan_text(&self, path: &str, text: &[u8]) -> FileResult {
-        self.scan_parts(path, text, None)
+        let mut doc = Document::plain(text.to_vec());
+        extract::records::detect(&mut doc);
+        self.scan_document(path, &doc)
     }
 
-    /// Scans an extracted document: its units link breaches, its segments locate findings and
-    /// give structured values their field's context.
-    pub fn scan_document(&self, path: &str, document: &Document) -> FileResult {
-        self.scan_parts(path, &document.text, Some(document))
-    }
-
-    fn scan_parts(&self, path: &str, text: &[u8], document: Option<&Document>) -> FileResult {
+    /// Scans an extracted document: its units link breaches, its segments locate findings,
+    /// its fields give structured values their field's context, and its source map takes every
+    /// finding back to the input's bytes.
+    pub fn scan_document(&self, path: &str, doc: &Document) -> FileResult {
+        let text = &doc.text[..];
         let candidates = self.engine.find(text);
         let mut scored = score::score(&self.engine, text, candidates, self.min_confidence);
-        if let Some(doc) = document {
-            let fields: Vec<Field<'_>> = doc
-                .segments
-                .iter()
-                .filter_map(|s| s.field.as_deref().map(|name| Field { start: s.start, end: s.end, name }))
-                .collect();
-            score::field::apply(&self.engine, text, &fields, &mut scored, self.min_confidence);
+        if !doc.labels.is_empty() {
+            scored.retain(|s| !inside(&doc.labels, s.candidate.start, s.candidate.end));
         }
+        let mut fields: Vec<Field<'_>> =
+            doc.fields.iter().map(|f| Field { start: f.start, end: f.end, name: f.name.as_str() }).collect();
+        fields.extend(score::columns::type_grids(&self.engine, text, &doc.grids, &scored));
+        score::field::apply(&self.engine, text, &fields, &mut scored, self.min_confidence);
         let allowed = self.allow.covered(text);
         if !allowed.is_empty() {
             scored.retain(|s| !inside(&allowed, s.candidate.start, s.candidate.end));
         }
+        // Where each candidate is in the input, and the line it is on there: directives and
+        // reports count lines in the source a person edits, not in the extracted text.
+        let source_text = doc.source_text();
+        let source_lines = source_text.map(LineTable::new);
+        let text_lines = LineTable::new(text);
+        let mut sources: Vec<Option<Source>> =
+            scored.iter().map(|s| doc.map.locate(s.candidate.start, s.candidate.end)).collect();
+        let place = |k: usize, sources: &[Option<Source>], scored: &[score::Scored]| match (&sources[k], &source_lines)
+        {
+            (Some(src), Some(lines)) if src.part.is_none() => lines.locate(src.start),
+            _ => text_lines.locate(scored[k].candidate.start),
+        };
         let (inline, warnings) = if self.inline_allow {
-            inline::apply(path, text, self.engine.rules(), &mut scored)
+            let lines: Vec<usize> = (0..scored.len()).map(|k| place(k, &sources, &scored).0).collect();
+            let directives = source_text.unwrap_or(text);
+            let (excused, warnings) = inline::apply(path, directives, self.engine.rules(), &scored, &lines);
+            let n = excused.iter().filter(|e| **e).count();
+            if n > 0 {
+                let mut k = 0;
+                scored.retain(|_| {
+                    k += 1;
+                    !excused[k - 1]
+                });
+                let mut k = 0;
+                sources.retain(|_| {
+                    k += 1;
+                    !excused[k - 1]
+                });
+            }
+            (n, warnings)
         } else {
             (0, Vec::new())
         };
-        let units = document.map_or(&[][..], |d| &d.units[..]);
-        let links = score::link::link(&self.engine, text, units, &mut scored);
+        let links = score::link::link(&self.engine, text, &doc.units, &mut scored);
         let rules = self.engine.rules();
-        let mut lines = LineIndex::new(text);
         let shared_path: std::sync::Arc<str> = path.into();
         let mut findings: Vec<Finding> = scored
             .iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(k, s)| {
                 let c = s.candidate;
                 let value = String::from_utf8_lossy(&text[c.start..c.end]);
-                let (line, column) = lines.locate(c.start);
+                let (line, column) = place(k, &sources, &scored);
                 Finding {
                     path: shared_path.clone(),
                     rule: self.engine.rule_id(c.rule).clone(),
@@ -373,20 +401,40 @@ impl Scanner {
                     column,
                     masked: mask(&value),
                     value: self.show_values.then(|| value.into()),
-                    location: document.and_then(|d| d.segment_at(c.start)).map(|s| s.location.as_str().into()),
+                    location: doc.segment_at(c.start).map(|s| s.location.as_str().into()),
+                    source: None,
                     fingerprint: None,
                 }
             })
             .collect();
+        to_file_offsets(doc, &mut sources);
+        for (f, src) in findings.iter_mut().zip(sources) {
+            f.source = src;
+        }
         let mut breaches: Vec<Breach> = links
             .into_iter()
-            .map(|l| Breach {
-                path: shared_path.clone(),
-                line: findings[l.findings[0]].line,
-                location: document.and_then(|d| d.unit_location_at(findings[l.findings[0]].start)).map(str::to_string),
-                unit: l.unit,
-                explanation: l.explanation,
-                findings: l.findings,
+            .map(|l| {
+                let first = &findings[l.findings[0]];
+                let unit = doc.unit_at(first.start).map(|i| doc.units[i]);
+                // A unit's line is where the unit starts in the source, else its first finding's.
+                let line = unit
+                    .and_then(|u| doc.map.locate(u.start, u.end))
+                    .filter(|src| src.part.is_none())
+                    .and_then(|src| source_lines.as_ref().map(|t| t.locate(src.start).0))
+                    .map_or(first.line, |l| l.min(first.line));
+                let location = doc
+                    .unit_location_at(first.start)
+                    .map(str::to_string)
+                    .or_else(|| first.location.as_deref().map(str::to_string));
+                Breach {
+                    path: shared_path.clone(),
+                    line,
+                    location,
+                    source: covering(l.findings.iter().map(|&i| &findings[i])),
+                    unit: l.unit,
+                    explanation: l.explanation,
+                    findings: l.findings,
+                }
             })
             .collect();
         let baseline = self.apply_baseline(path, text, &mut findings, &mut breaches);
@@ -399,7 +447,7 @@ impl Scanner {
             warnings,
             suppressed: Suppressed { inline, baseline },
             fail_on: Some(self.fail_on),
-            notes: document.map(|d| d.notes.clone()).unwrap_or_default(),
+            notes: doc.notes.clone(),
             released: None,
         }
     }
@@ -447,23 +495,23 @@ impl Scanner {
     /// Extracts and scans one input's bytes: one result for the input and each of its members.
     fn scan_bytes(&self, display: &str, bytes: Vec<u8>) -> Vec<(String, Result<FileResult, FileProblem>)> {
         let kind = self.input_type.or_else(|| Some(extract::detect(display, &bytes)));
-        if kind == Some(Kind::Text) {
-            // Plain text keeps its own bytes as offsets: no extraction step at all.
-            let r = match decode(bytes) {
-                Decoded::Binary => Err(FileProblem::Skip("binary".into())),
-                Decoded::Text(text, _) => Ok(self.scan_text(display, &text)),
-            };
-            return vec![(display.to_string(), r)];
-        }
         extract::extract(display, bytes, kind, Limits::default())
             .into_iter()
             .map(|item| {
                 let path = format!("{display}{}", item.member);
-                let r = match item.result {
-                    Ok(doc) => Ok(self.scan_document(&path, &doc)),
-                    Err(Problem::Skip(reason)) => Err(FileProblem::Skip(reason)),
-                    Err(Problem::Error(message)) => Err(FileProblem::Error(message)),
-                };
+                let r = item.result.map(|doc| {
+                    let mut result = self.scan_document(&path, &doc);
+                    if !item.member.is_empty() {
+                        // A member's findings name their place even when it is a plain line.
+                        for f in result.findings.iter_mut().filter(|f| f.location.is_none()) {
+                            f.location = Some(compact_str::format_compact!("line {}", f.line));
+                        }
+                        for b in result.breaches.iter_mut().filter(|b| b.location.is_none()) {
+                            b.location = Some(format!("line {}", b.line));
+                        }
+                    }
+                    result
+                });
                 (path, r)
             })
             .collect()
@@ -572,14 +620,8 @@ impl Scanner {
     }
 }
 
-/// Why an input produced no [`FileResult`].
-#[derive(Debug)]
-pub enum FileProblem {
-    /// Not scanned, with the reason (binary, too large, encrypted): reported, not an error.
-    Skip(String),
-    /// Could not be read or parsed: an error (exit code 2).
-    Error(String),
-}
+/// Why an input produced no [`FileResult`]: the same [`Problem`] extraction reports.
+pub type FileProblem = Problem;
 
 /// Returns an error as a printable, path-tagged message.
 pub fn input_error(e: &Error) -> InputError {
@@ -589,49 +631,48 @@ pub fn input_error(e: &Error) -> InputError {
     }
 }
 
-/// Maps byte offsets to 1-based (line, column) for offsets visited in increasing order.
-pub struct LineIndex<'a> {
-    text: &'a [u8],
-    pos: usize,
-    line: usize,
-    line_start: usize,
+/// Returns the smallest source range holding every finding's source (within the first one's
+/// part).
+fn covering<'a>(findings: impl Iterator<Item = &'a Finding>) -> Option<Source> {
+    let mut out: Option<Source> = None;
+    for src in findings.filter_map(|f| f.source.as_ref()) {
+        match &mut out {
+            None => out = Some(src.clone()),
+            Some(o) if o.part == src.part => {
+                o.start = o.start.min(src.start);
+                o.end = o.end.max(src.end);
+            }
+            Some(_) => {}
+        }
+    }
+    out
 }
 
-impl<'a> LineIndex<'a> {
-    /// Starts at the top of `text`.
-    pub fn new(text: &'a [u8]) -> LineIndex<'a> {
-        LineIndex { text, pos: 0, line: 1, line_start: 0 }
-    }
-
-    /// Returns the line and character column of `offset`; offsets must not decrease much
-    /// (an earlier offset restarts from the top).
-    pub fn locate(&mut self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        if offset < self.pos {
-            *self = LineIndex::new(self.text);
+/// Turns source offsets of the decoded text into offsets of the input's bytes: past a UTF-8
+/// byte-order mark, or into UTF-16 code units. Offsets into named parts are left alone.
+fn to_file_offsets(doc: &Document, sources: &mut [Option<Source>]) {
+    use crate::extract::Encoding;
+    let own = || sources.iter().flatten().filter(|s| s.part.is_none()).count();
+    match doc.encoding {
+        Encoding::Utf8 => {}
+        Encoding::Utf8Bom => {
+            for s in sources.iter_mut().flatten().filter(|s| s.part.is_none()) {
+                s.start += 3;
+                s.end += 3;
+            }
         }
-        for nl in memchr::memchr_iter(b'\n', &self.text[self.pos..offset]) {
-            self.line += 1;
-            self.line_start = self.pos + nl + 1;
+        Encoding::Utf16 { bom, .. } if own() > 0 => {
+            let Some(text) = doc.source_text() else { return };
+            let mut offsets: Vec<usize> =
+                sources.iter().flatten().filter(|s| s.part.is_none()).flat_map(|s| [s.start, s.end]).collect();
+            offsets.sort_unstable();
+            offsets.dedup();
+            let units = crate::text::source::utf16_offsets(text, &offsets);
+            let at = |o: usize| units[offsets.binary_search(&o).unwrap_or(0)] * 2 + if bom { 2 } else { 0 };
+            for s in sources.iter_mut().flatten().filter(|s| s.part.is_none()) {
+                (s.start, s.end) = (at(s.start), at(s.end));
+            }
         }
-        self.pos = offset;
-        let col = self.text[self.line_start..offset].iter().filter(|b| (**b & 0xC0) != 0x80).count() + 1;
-        (self.line, col)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_index_counts_lines_and_characters() {
-        let text = "ab\ncé d\nx".as_bytes();
-        let mut li = LineIndex::new(text);
-        assert_eq!(li.locate(0), (1, 1));
-        assert_eq!(li.locate(3), (2, 1));
-        assert_eq!(li.locate(7), (2, 4));
-        assert_eq!(li.locate(9), (3, 1));
-        assert_eq!(li.locate(1), (1, 2));
+        Encoding::Utf16 { .. } => {}
     }
 }

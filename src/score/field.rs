@@ -32,25 +32,7 @@ pub struct Field<'a> {
     pub name: &'a str,
 }
 
-/// Returns a field name as lower-case words: `patient_name`, `patientName` → `patient name`.
-pub fn words(field: &str) -> String {
-    let mut out = String::with_capacity(field.len() + 4);
-    let mut prev: Option<char> = None;
-    for c in field.chars() {
-        if c == '_' || c == '-' || c == '.' || c == '/' || c.is_whitespace() {
-            if !out.ends_with(' ') && !out.is_empty() {
-                out.push(' ');
-            }
-        } else {
-            if c.is_uppercase() && prev.is_some_and(|p| p.is_lowercase()) && !out.ends_with(' ') {
-                out.push(' ');
-            }
-            out.extend(c.to_lowercase());
-        }
-        prev = Some(c);
-    }
-    out.trim_end().to_string()
-}
+pub use crate::text::words::field_words as words;
 
 /// Returns the end of the last occurrence of `term` in `hay` on word boundaries.
 fn word_end(hay: &str, term: &str) -> Option<usize> {

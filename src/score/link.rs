@@ -10,17 +10,7 @@ use crate::engine::names::EVIDENCE_STAFF;
 use crate::engine::Engine;
 use crate::finding::{Category, Severity};
 
-/// A unit of text supplied by an extractor (a CSV row, a JSON object, a paragraph of a DOCX):
-/// findings inside one unit are linked, whatever its sentences.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Unit {
-    /// Byte offset of the unit's start in the scanned text.
-    pub start: usize,
-    /// Byte offset one past its end.
-    pub end: usize,
-    /// What it is, for explanations (`row`, `object`, `paragraph`, …).
-    pub kind: &'static str,
-}
+pub use crate::text::Unit;
 
 /// One breach: the linked findings (indices into the scored list) and why.
 #[derive(Clone, Debug, PartialEq)]
@@ -119,10 +109,10 @@ fn has_pronoun(text: &[u8], (s, e): (usize, usize)) -> bool {
     text[s..e].split(|b| !b.is_ascii_alphabetic()).any(|w| PRONOUNS.iter().any(|p| w.eq_ignore_ascii_case(p)))
 }
 
-/// Links identifiers and health facts that share a unit, raising both to `high`. `units`, when
-/// not empty, are the extractor's units (rows, objects: everything in one is about one record);
-/// otherwise a link needs one sentence, or a later sentence of the same paragraph that refers
-/// back with a pronoun.
+/// Links identifiers and health facts that share a unit, raising both to `high`. `units` are the
+/// extractor's units (rows, objects, messages: everything in one is about one record); outside
+/// them a link needs one sentence, or a later sentence of the same paragraph that refers back
+/// with a pronoun.
 pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored]) -> Vec<Link> {
     let rules = engine.rules();
     let is_id: Vec<bool> = scored.iter().map(|s| identifies(engine, s)).collect();
@@ -147,25 +137,31 @@ pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored])
         let explanation = format!("{} + {} in one {}", cats(&ids), cats(&health), unit);
         links.push(Link { unit, explanation, findings });
     };
-    if !units.is_empty() {
-        for u in units {
-            let members: Vec<usize> = range((u.start, u.end)).collect();
-            let ids: Vec<usize> = members.iter().copied().filter(|&k| is_id[k]).collect();
-            let health: Vec<usize> = members.iter().copied().filter(|&k| is_health[k]).collect();
-            if !ids.is_empty() && !health.is_empty() {
-                push(ids, health, u.kind, scored);
-            }
+    // Findings inside an extractor's unit link within it; the text outside every unit (the
+    // prose around records pasted in a ticket) is linked by paragraphs and sentences.
+    let mut in_unit = vec![false; scored.len()];
+    for u in units {
+        let members: Vec<usize> = range((u.start, u.end)).collect();
+        for &k in &members {
+            in_unit[k] = true;
         }
+        let ids: Vec<usize> = members.iter().copied().filter(|&k| is_id[k]).collect();
+        let health: Vec<usize> = members.iter().copied().filter(|&k| is_health[k]).collect();
+        if !ids.is_empty() && !health.is_empty() {
+            push(ids, health, u.kind, scored);
+        }
+    }
+    if in_unit.iter().all(|&u| u) {
         return links;
     }
     for para in paragraphs(text) {
-        if !range(para).any(|k| is_health[k]) {
+        if !range(para).any(|k| is_health[k] && !in_unit[k]) {
             continue;
         }
         let mut carried: Vec<usize> = Vec::new(); // identities of earlier sentences
         for sent in sentences(text, para) {
-            let ids: Vec<usize> = range(sent).filter(|&k| is_id[k]).collect();
-            let health: Vec<usize> = range(sent).filter(|&k| is_health[k]).collect();
+            let ids: Vec<usize> = range(sent).filter(|&k| is_id[k] && !in_unit[k]).collect();
+            let health: Vec<usize> = range(sent).filter(|&k| is_health[k] && !in_unit[k]).collect();
             if !health.is_empty() {
                 if !ids.is_empty() {
                     push(ids.clone(), health, "sentence", scored);

@@ -335,6 +335,7 @@ mod tests {
             masked: Default::default(),
             value: None,
             location: None,
+            source: None,
             fingerprint: None,
         }
     }
