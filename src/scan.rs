@@ -324,7 +324,7 @@ impl Scanner {
     /// as a plain-text input is (records pasted in it included).
     pub fn scan_text(&self, path: &str, text: &[u8]) -> FileResult {
         let mut doc = Document::plain(text.to_vec());
-        extract::records::detect(&mut doc);
+        extract::records::detect(&mut doc, true);
         self.scan_document(path, &doc)
     }
 
@@ -349,8 +349,17 @@ impl Scanner {
         // Where each candidate is in the input, and the line it is on there: directives and
         // reports count lines in the source a person edits, not in the extracted text.
         let source_text = doc.source_text();
-        let source_lines = source_text.map(LineTable::new);
         let text_lines = LineTable::new(text);
+        // Plain text is its own source: one table serves both.
+        let own_lines = match &doc.origin {
+            extract::Origin::Source(s) => Some(LineTable::new(s)),
+            _ => None,
+        };
+        let source_lines = match doc.origin {
+            extract::Origin::Text => Some(&text_lines),
+            extract::Origin::Source(_) => own_lines.as_ref(),
+            extract::Origin::Package => None,
+        };
         let mut sources: Vec<Option<Source>> =
             scored.iter().map(|s| doc.map.locate(s.candidate.start, s.candidate.end)).collect();
         let place = |k: usize, sources: &[Option<Source>], scored: &[score::Scored]| match (&sources[k], &source_lines)
@@ -420,7 +429,7 @@ impl Scanner {
                 let line = unit
                     .and_then(|u| doc.map.locate(u.start, u.end))
                     .filter(|src| src.part.is_none())
-                    .and_then(|src| source_lines.as_ref().map(|t| t.locate(src.start).0))
+                    .and_then(|src| source_lines.map(|t| t.locate(src.start).0))
                     .map_or(first.line, |l| l.min(first.line));
                 let location = doc
                     .unit_location_at(first.start)
@@ -674,5 +683,161 @@ fn to_file_offsets(doc: &Document, sources: &mut [Option<Source>]) {
             }
         }
         Encoding::Utf16 { .. } => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn scanner() -> &'static Scanner {
+        static S: OnceLock<Scanner> = OnceLock::new();
+        S.get_or_init(|| Scanner::with_defaults(Engine::new(crate::rules::builtin::rules().unwrap()).unwrap()))
+    }
+
+    /// Scans `bytes` as the file `name` and returns every finding's value (from the extracted
+    /// text) with the bytes its `source` range covers in the file, for findings without a part.
+    fn values_and_sources(name: &str, bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        for item in extract::extract(name, bytes.to_vec(), None, Limits::default()) {
+            let Ok(doc) = item.result else { continue };
+            let r = scanner().scan_document(name, &doc);
+            for f in &r.findings {
+                let value = String::from_utf8_lossy(&doc.text[f.start..f.end]).into_owned();
+                let src = f.source.as_ref().unwrap_or_else(|| panic!("{name}: no source for {value:?}"));
+                assert!(src.part.is_none(), "{name}: {value:?} in part {:?}", src.part);
+                out.push((value, bytes[src.start..src.end].to_vec()));
+            }
+        }
+        out
+    }
+
+    const NAMES: &[&str] = &["Delphine Achterberg", "Tobin Quill", "Rhonda Vale", "Oswin Marlowe"];
+    const FACTS: &[&str] = &["type 2 diabetes", "asthma", "leukemia", "COPD", "metformin"];
+
+    /// One synthetic patient: name, MRN, date of birth, phone, health fact.
+    fn patient() -> impl Strategy<Value = (String, String, String, String, String)> {
+        (0..NAMES.len(), 1_000_000u32..9_999_999, 1930u32..2010, 1u32..13, 1u32..29, 100u32..200, 0..FACTS.len())
+            .prop_map(|(n, mrn, y, m, d, ph, f)| {
+                (
+                    NAMES[n].to_string(),
+                    mrn.to_string(),
+                    format!("{y}-{m:02}-{d:02}"),
+                    format!("(330) 555-0{ph}"),
+                    FACTS[f].to_string(),
+                )
+            })
+    }
+
+    /// Renders patients as a document of one text-like format, with the noise real files have
+    /// around values (CRLF, accents, entities and escapes outside the values, quoting).
+    fn render(kind: usize, ps: &[(String, String, String, String, String)], crlf: bool) -> (&'static str, String) {
+        let nl = if crlf { "\r\n" } else { "\n" };
+        let mut s = String::new();
+        let name = match kind {
+            0 => {
+                s.push_str(&format!("Caf\u{e9} notes{nl}{nl}"));
+                for (n, mrn, dob, ph, f) in ps {
+                    s.push_str(&format!("Patient {n} (MRN: {mrn}, DOB: {dob}) was treated for {f}. Call {ph}.{nl}"));
+                }
+                "notes.txt"
+            }
+            1 => {
+                s.push_str(&format!(
+                    "# R\u{e9}sum\u{e9}{nl}{nl}Pasted from the export:{nl}{nl}```{nl}name,mrn,dob,diagnosis{nl}"
+                ));
+                for (n, mrn, dob, _, f) in ps {
+                    s.push_str(&format!("\"{n}\",{mrn},{dob},{f}{nl}"));
+                }
+                s.push_str(&format!("```{nl}"));
+                "ticket.md"
+            }
+            2 => {
+                s.push_str(&format!("patient_name,mrn,dob,phone,diagnosis{nl}"));
+                for (n, mrn, dob, ph, f) in ps {
+                    s.push_str(&format!("\"{n}\",{mrn},{dob},\"{ph}\",{f}{nl}"));
+                }
+                "export.csv"
+            }
+            3 => {
+                s.push_str(&format!("patient_name\tmrn\tdob\tdiagnosis{nl}"));
+                for (n, mrn, dob, _, f) in ps {
+                    s.push_str(&format!("{n}\t{mrn}\t{dob}\t{f}{nl}"));
+                }
+                "export.tsv"
+            }
+            4 => {
+                let items: Vec<String> = ps
+                    .iter()
+                    .map(|(n, mrn, dob, ph, f)| {
+                        format!("{{\"note\": \"caf\\u00e9 \\\"x\\\"\", \"name\": \"{n}\", \"mrn\": \"{mrn}\", \"birthDate\": \"{dob}\", \"phone\": \"{ph}\", \"dx\": \"{f}\"}}")
+                    })
+                    .collect();
+                s.push_str(&format!("[{}]", items.join(&format!(",{nl}  "))));
+                "visits.json"
+            }
+            5 => {
+                for (n, mrn, dob, _, f) in ps {
+                    s.push_str(&format!(
+                        "{{\"name\": \"{n}\", \"mrn\": {mrn}, \"dob\": \"{dob}\", \"dx\": \"{f}\"}}{nl}"
+                    ));
+                }
+                "visits.jsonl"
+            }
+            6 => {
+                s.push_str(&format!("<html><body>{nl}<p>Caf&eacute; &amp; news</p>{nl}<table><tr><th>Patient</th><th>MRN</th><th>Diagnosis</th></tr>{nl}"));
+                for (n, mrn, _, ph, f) in ps {
+                    s.push_str(&format!("<tr><td>{n}</td><td>{mrn}</td><td>{f}</td></tr>{nl}"));
+                    s.push_str(&format!("<!-- call {ph} -->{nl}"));
+                }
+                s.push_str(&format!("</table><p>{}   was seen</p>{nl}</body></html>", ps[0].0));
+                "page.html"
+            }
+            _ => {
+                s.push_str(&format!(
+                    "From: Clinic <desk@example.org>{nl}To: team@example.org{nl}Subject: rows{nl}{nl}"
+                ));
+                for (n, mrn, dob, _, f) in ps {
+                    s.push_str(&format!("{n};{mrn};{dob};{f}{nl}"));
+                }
+                "mail.eml"
+            }
+        };
+        (name, s)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// For every text-like format, the file's bytes at a finding's source are its value.
+        #[test]
+        fn source_ranges_hold_the_values(kind in 0usize..8, ps in proptest::collection::vec(patient(), 1..4), crlf: bool) {
+            let (name, text) = render(kind, &ps, crlf);
+            let found = values_and_sources(name, text.as_bytes());
+            prop_assert!(!found.is_empty(), "{name}: nothing found in {text}");
+            for (value, bytes) in found {
+                prop_assert_eq!(String::from_utf8_lossy(&bytes), value.as_str(), "{}: {}", name, text);
+            }
+        }
+    }
+
+    #[test]
+    fn bom_and_utf16_files_map_to_their_own_bytes() {
+        let plain = "MRN: 40719385 and SSN 536-22-8727\n";
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(plain.as_bytes());
+        for (value, bytes) in values_and_sources("a.txt", &bom) {
+            assert_eq!(String::from_utf8_lossy(&bytes), value);
+        }
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(format!("\u{e9} {plain}").encode_utf16().flat_map(u16::to_le_bytes));
+        let found = values_and_sources("b.txt", &utf16);
+        assert!(!found.is_empty());
+        for (value, bytes) in found {
+            let units: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+            assert_eq!(String::from_utf16_lossy(&units), value);
+        }
     }
 }

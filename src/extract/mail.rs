@@ -95,7 +95,11 @@ pub fn extract_eml(bytes: &[u8], ctx: &mut Ctx, member: &str, out: &mut Vec<Item
             (true, true) => format!("body {} html ", k + 1),
         };
         if html {
-            b.append_document(super::html::extract(decoded.as_bytes()), own, shift, &label);
+            // Rows pasted into an HTML body are paragraphs apart: read them in the HTML's
+            // own structure before it joins the message.
+            let mut sub = super::html::extract(decoded.as_bytes());
+            super::records::detect(&mut sub, false);
+            b.append_document(sub, own, shift, &label);
             continue;
         }
         b.set_part(own);

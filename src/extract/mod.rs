@@ -387,7 +387,10 @@ pub fn extract_into(
         result.map(|r| {
             r.map(|mut doc| {
                 if holds_prose(kind) {
-                    records::detect(&mut doc);
+                    // Word and HTML write one paragraph per line with blank lines between:
+                    // there a blank line does not end a block of pasted rows.
+                    let blank_breaks = !matches!(kind, Kind::Docx | Kind::Pptx | Kind::Odt | Kind::Html);
+                    records::detect(&mut doc, blank_breaks);
                 }
                 doc
             })

@@ -97,7 +97,8 @@ fn emit(b: &mut Builder, paras: &[Para], place: &dyn Fn(&Para, usize) -> String,
 fn emit_table(b: &mut Builder, paras: &[Para], prefix: &str) {
     let Some((t, _, _)) = paras.first().and_then(|p| p.cell) else { return };
     // Rows in order, each a list of (column, text, deleted text).
-    let mut rows: Vec<(usize, Vec<(usize, Mapped, Mapped)>)> = Vec::new();
+    type Cell = (usize, Mapped, Mapped);
+    let mut rows: Vec<(usize, Vec<Cell>)> = Vec::new();
     for p in paras {
         let Some((_, r, c)) = p.cell else { continue };
         if rows.last().map(|x| x.0) != Some(r) {
@@ -113,7 +114,7 @@ fn emit_table(b: &mut Builder, paras: &[Para], prefix: &str) {
             _ => row.push((c, p.text.clone(), p.deleted.clone())),
         }
     }
-    let dense = |row: &[(usize, Mapped, Mapped)]| -> Vec<Mapped> {
+    let dense = |row: &[Cell]| -> Vec<Mapped> {
         let width = row.iter().map(|c| c.0).max().unwrap_or(0);
         let mut out = vec![Mapped::new(); width];
         for (c, text, _) in row {

@@ -10,9 +10,12 @@
 //! finding of that category inside it gains the rule's `context_boost` and at least its
 //! severity; a finding covering exactly the value is re-read as that category (a 10-digit MRN
 //! is not a phone); when nothing of that category was found, the whole value (trimmed, not a
-//! placeholder such as `N/A`, passing the rule's validators) becomes a finding of the rule.
+//! placeholder such as `N/A`, passing the rule's validators) becomes a finding of the rule. A
+//! name found under a field the name rule refuses (`provider`, `site`, `department`) is kept
+//! but marked as nobody the record is about, so it links no breach.
 
 use super::Scored;
+use crate::engine::names::EVIDENCE_STAFF;
 use crate::engine::{Candidate, Engine};
 use crate::finding::Category;
 use crate::rules::{Matcher, Rule};
@@ -65,6 +68,17 @@ pub fn classify(rules: &[Rule], name: &str) -> Option<usize> {
     best.map(|(_, _, i)| i)
 }
 
+/// Whether the field `name` is one the name column rule refuses (`provider`, `site`,
+/// `department`): its values are not the row's person.
+fn vetoes_names(rules: &[Rule], name: &str) -> bool {
+    let norm = words(name);
+    rules.iter().any(|r| {
+        is_field_rule(r)
+            && r.category == Category::Name
+            && r.negative_context.iter().any(|w| word_end(&norm, w).is_some())
+    })
+}
+
 /// Whether `rule` classifies fields.
 pub fn is_field_rule(rule: &Rule) -> bool {
     matches!(&rule.matcher, Matcher::Detector(d) if d == DETECTOR)
@@ -77,8 +91,19 @@ pub fn apply(engine: &Engine, text: &[u8], fields: &[Field<'_>], scored: &mut Ve
         return;
     }
     let mut claims: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut not_people: HashMap<&str, bool> = HashMap::new();
     let mut added = Vec::new();
     for f in fields {
+        // A column that says it is not a person's (a provider, a site, a department): a name
+        // found in it is nobody the row is about, so it identifies no patient.
+        if *not_people.entry(f.name).or_insert_with(|| vetoes_names(rules, f.name)) {
+            let first = scored.partition_point(|s| s.candidate.start < f.start);
+            for s in scored[first..].iter_mut().take_while(|s| s.candidate.start < f.end) {
+                if rules[s.candidate.rule].category == Category::Name {
+                    s.candidate.evidence |= EVIDENCE_STAFF;
+                }
+            }
+        }
         let Some(ri) = *claims.entry(f.name).or_insert_with(|| classify(rules, f.name)) else { continue };
         let rule = &rules[ri];
         let (vs, ve) = trim(text, f.start, f.end.min(text.len()));

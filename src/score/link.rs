@@ -99,6 +99,71 @@ fn identifies(engine: &Engine, s: &Scored) -> bool {
     }
 }
 
+/// Mailboxes of a role, not a person (`appointments@…`): their address points at no patient.
+const ROLE_MAILBOXES: &[&str] = &[
+    "info",
+    "contact",
+    "support",
+    "help",
+    "helpdesk",
+    "admin",
+    "noreply",
+    "no-reply",
+    "donotreply",
+    "hello",
+    "office",
+    "team",
+    "sales",
+    "billing",
+    "appointments",
+    "appointment",
+    "scheduling",
+    "records",
+    "privacy",
+    "compliance",
+    "webmaster",
+    "postmaster",
+    "mailer-daemon",
+    "press",
+    "media",
+    "marketing",
+    "hr",
+    "careers",
+    "jobs",
+    "frontdesk",
+    "reception",
+    "pharmacy",
+    "lab",
+    "feedback",
+    "newsletter",
+    "news",
+    "events",
+    "donate",
+    "giving",
+    "volunteer",
+    "volunteers",
+    "it",
+    "security",
+    "abuse",
+    "service",
+    "services",
+    "clinic",
+    "nurse",
+    "nursing",
+];
+
+/// Whether a finding is a person's e-mail address: inside a record (a log line, a row) the
+/// address a message went to is the record's person, unless it is a role's mailbox.
+fn personal_email(engine: &Engine, text: &[u8], s: &Scored) -> bool {
+    if engine.rules()[s.candidate.rule].category != Category::Email {
+        return false;
+    }
+    let value = &text[s.candidate.start..s.candidate.end];
+    let local = value.split(|b| *b == b'@').next().unwrap_or(value);
+    let local = String::from_utf8_lossy(local).to_ascii_lowercase();
+    !ROLE_MAILBOXES.contains(&local.as_str())
+}
+
 /// Words that carry a person from one sentence to the next: third person ("Hope Lee came home
 /// today. She finished chemo in May.") and second person in a reply that named its addressee
 /// ("Hi Gus, we're sorry. Our records show your surgery ...").
@@ -145,7 +210,8 @@ pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored])
         for &k in &members {
             in_unit[k] = true;
         }
-        let ids: Vec<usize> = members.iter().copied().filter(|&k| is_id[k]).collect();
+        let ids: Vec<usize> =
+            members.iter().copied().filter(|&k| is_id[k] || personal_email(engine, text, &scored[k])).collect();
         let health: Vec<usize> = members.iter().copied().filter(|&k| is_health[k]).collect();
         if !ids.is_empty() && !health.is_empty() {
             push(ids, health, u.kind, scored);
