@@ -4,7 +4,9 @@
 //! `phiscan:allow` (every finding on this line), `phiscan:allow RULE-ID[,RULE-ID]` (only those
 //! rules), and `phiscan:allow-next-line [RULE-ID,…]` (the line below). A reason may follow `--`.
 //! They act on scored candidates before breach linking, like the config allow-list, so an
-//! allowed value cannot make a breach. A directive that excused nothing, or that names no active
+//! allowed value cannot make a breach. Lines are counted in the source a person edits: for an
+//! extracted format (HTML, CSV, JSON, e-mail) a directive excuses the findings whose source is
+//! on its line, so `<!-- phiscan:allow -->` works in `.html` as in `.md`. A directive that excused nothing, or that names no active
 //! rule, becomes a [`Warning`]: a stale suppression is a hole waiting for the next value.
 
 use super::Warning;

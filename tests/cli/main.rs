@@ -2,5 +2,6 @@
 
 mod formats;
 mod gate;
+mod records;
 mod scan;
 mod util;
