@@ -388,7 +388,8 @@ impl Scanner {
         } else {
             (0, Vec::new())
         };
-        let links = score::link::link(&self.engine, text, &doc.units, &mut scored);
+        let units = self.record_units(doc);
+        let links = score::link::link(&self.engine, text, &units, &mut scored);
         let rules = self.engine.rules();
         let shared_path: std::sync::Arc<str> = path.into();
         let mut findings: Vec<Finding> = scored
@@ -459,6 +460,29 @@ impl Scanner {
             notes: doc.notes.clone(),
             released: None,
         }
+    }
+
+    /// Returns the document's linking units, less the `Key: value` blocks and XML fragments
+    /// that name nobody: a block of `Speaker:` / `Topic:` lines is an event listing, not a
+    /// record, and its lines link as the prose they are.
+    fn record_units<'d>(&self, doc: &'d Document) -> std::borrow::Cow<'d, [crate::text::Unit]> {
+        let loose = |u: &crate::text::Unit| matches!(u.kind, "record" | "document");
+        if !doc.units.iter().any(loose) {
+            return std::borrow::Cow::Borrowed(&doc.units);
+        }
+        let rules = self.engine.rules();
+        let kept = doc
+            .units
+            .iter()
+            .filter(|u| {
+                !loose(u) || {
+                    let inside = doc.fields.iter().filter(|f| u.start <= f.start && f.end <= u.end);
+                    score::field::names_a_person(rules, inside.map(|f| f.name.as_str()))
+                }
+            })
+            .copied()
+            .collect();
+        std::borrow::Cow::Owned(kept)
     }
 
     /// Fingerprints findings when a baseline key is set and drops those in the baseline.
@@ -821,6 +845,15 @@ mod tests {
                 prop_assert_eq!(String::from_utf8_lossy(&bytes), value.as_str(), "{}: {}", name, text);
             }
         }
+    }
+
+    #[test]
+    fn key_value_blocks_link_only_when_a_key_names_a_person() {
+        let form = scanner().scan_text("form.txt", b"Name: Tobin Quill\nDx: type 2 diabetes\n");
+        assert_eq!(form.breaches.len(), 1, "{:?}", form.findings);
+        assert_eq!(form.breaches[0].unit, "record");
+        let event = scanner().scan_text("event.txt", b"Speaker: Tobin Quill\nTopic: living with type 2 diabetes\n");
+        assert!(event.breaches.is_empty(), "{:?}", event.breaches);
     }
 
     #[test]

@@ -19,6 +19,10 @@
 //!   fragment is a unit;
 //! - `key=value` log lines (each a unit) and blocks of `Key: value` lines (one unit).
 //!
+//! A `Key: value` block or an XML fragment links as one record only when one of its keys names
+//! a person (`Name:`, `DOB:`, `<given>`), which the scanner checks against the field rules; an
+//! event listing (`Speaker:` / `Topic:`) stays prose.
+//!
 //! Field names go through the same field rules as CSV headers and JSON keys
 //! (`rules/structured.toml`). Detection is line-based and cheap: a line is looked at only when
 //! its first bytes or its delimiters say it may start a record.
@@ -563,6 +567,45 @@ fn cells(text: &[u8], line: Line, d: u8) -> Vec<(usize, usize)> {
     out
 }
 
+/// Returns how many cells `line` splits into at `d` without reading them (as [`Rows`] splits:
+/// a quote opens only at a cell's first byte), less the empty ends of a Markdown pipe row.
+fn count_cells(text: &[u8], line: Line, d: u8) -> usize {
+    let s = &text[line.start..line.end];
+    let mut quoted = false;
+    let mut at_start = true;
+    let mut n = 1usize;
+    let mut i = 0;
+    while i < s.len() {
+        let c = s[i];
+        i += 1;
+        if quoted {
+            if c == b'"' {
+                // `""` inside quotes is a quote; a lone one closes the cell's quoting.
+                if s.get(i) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+            continue;
+        }
+        if c == b'"' && at_start {
+            quoted = true;
+        } else if c == d {
+            n += 1;
+            at_start = true;
+            continue;
+        }
+        at_start = false;
+    }
+    if d == b'|' {
+        let t = s.trim_ascii();
+        let outer = usize::from(t.first() == Some(&b'|')) + usize::from(t.len() > 1 && t.last() == Some(&b'|'));
+        n = n.saturating_sub(outer);
+    }
+    n
+}
+
 /// Whether a Markdown table's separator row (`|---|:--:|`).
 fn is_separator(text: &[u8], line: Line) -> bool {
     let s = text[line.start..line.end].trim_ascii();
@@ -577,13 +620,15 @@ fn table_block(text: &[u8], run: &[Line], found: &mut Found) -> Option<Used> {
         if memchr::memchr(d, head).is_none() {
             continue;
         }
-        let k = cells(text, run[0], d).len();
+        // Counting delimiters outside quotes finds the run; cells are read only for a run that
+        // is kept.
+        let k = count_cells(text, run[0], d);
         if k < if d == b',' || d == b';' { 3 } else { 2 } {
             continue;
         }
         let mut n = 1;
         while n < run.len()
-            && (cells(text, run[n], d).len() == k || (d == b'|' && n == 1 && is_separator(text, run[n])))
+            && (count_cells(text, run[n], d) == k || (d == b'|' && n == 1 && is_separator(text, run[n])))
         {
             n += 1;
         }
@@ -795,6 +840,17 @@ mod tests {
         let d = doc("```csv\nname,mrn,dob\nAda Vale,5512093,1961-04-02\n```\n");
         assert!(fields(&d).contains(&("dob".into(), "1961-04-02".into())));
         assert_eq!(unit_texts(&d), vec!["Ada Vale,5512093,1961-04-02"]);
+    }
+
+    #[test]
+    fn counting_cells_agrees_with_reading_them() {
+        for line in ["a,b,c", "\"x, y\",2,\"say \"\"hi\"\", ok\"", "| a | b |", "a|b", " \"q\" ,1", ",,", "\"open, x"] {
+            let text = line.as_bytes();
+            let l = Line { start: 0, end: text.len() };
+            for d in [b',', b'|'] {
+                assert_eq!(count_cells(text, l, d), cells(text, l, d).len(), "{line:?} at {}", d as char);
+            }
+        }
     }
 
     #[test]

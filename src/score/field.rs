@@ -79,6 +79,25 @@ fn vetoes_names(rules: &[Rule], name: &str) -> bool {
     })
 }
 
+/// Whether any of the field `names` is claimed by a field rule for something that identifies a
+/// person by itself (a name, a record number, a date of birth, an SSN, a plan or account
+/// number): a block of `Key: value` lines with such a key is a record about someone.
+pub fn names_a_person<'a>(rules: &[Rule], mut names: impl Iterator<Item = &'a str>) -> bool {
+    names.any(|n| {
+        classify(rules, n).is_some_and(|i| {
+            matches!(
+                rules[i].category,
+                Category::Name
+                    | Category::Mrn
+                    | Category::Ssn
+                    | Category::Date
+                    | Category::HealthPlan
+                    | Category::Account
+            )
+        })
+    })
+}
+
 /// Whether `rule` classifies fields.
 pub fn is_field_rule(rule: &Rule) -> bool {
     matches!(&rule.matcher, Matcher::Detector(d) if d == DETECTOR)

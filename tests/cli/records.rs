@@ -257,3 +257,31 @@ fn every_member_finding_has_a_location_and_sarif_has_byte_regions() {
     assert_eq!(region["startLine"], 2);
     assert_eq!((region["byteOffset"].as_u64(), region["byteLength"].as_u64()), (Some(10), Some(11)));
 }
+
+#[test]
+fn workbook_cells_map_to_their_parts() {
+    let env = TestEnv::new();
+    let sheet =
+        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row>\
+        <row r=\"2\"><c r=\"A2\" t=\"s\"><v>2</v></c><c r=\"B2\"><v>40719385</v></c></row></sheetData></worksheet>";
+    let sst = "<sst><si><t>patient</t></si><si><t>mrn</t></si><si><t>Hesper Quarrington</t></si></sst>";
+    let workbook = "<workbook xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
+        <sheets><sheet name=\"Visits\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+    let rels = "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/></Relationships>";
+    let bytes = zip(&[
+        ("xl/workbook.xml", workbook.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+        ("xl/sharedStrings.xml", sst.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ]);
+    env.write("visits.xlsx", &bytes);
+    let doc = scan(&env, &["visits.xlsx"]);
+    let fs = findings(&doc, "visits.xlsx");
+    assert!(fs.iter().all(|f| f["value"] != "patient" && f["value"] != "mrn"), "headers are labels: {fs:#?}");
+    for (value, part) in [("Hesper Quarrington", "xl/sharedStrings.xml"), ("40719385", "xl/worksheets/sheet1.xml")] {
+        let f = fs.iter().find(|f| f["value"] == value).unwrap_or_else(|| panic!("{value} not found: {fs:#?}"));
+        assert_eq!(f["source"]["part"], part);
+        let (s, e) = (f["source"]["start"].as_u64().unwrap() as usize, f["source"]["end"].as_u64().unwrap() as usize);
+        assert_eq!(String::from_utf8_lossy(&zip_part(&bytes, part)[s..e]), value);
+    }
+}
