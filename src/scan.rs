@@ -360,16 +360,24 @@ impl Scanner {
             extract::Origin::Source(_) => own_lines.as_ref(),
             extract::Origin::Package => None,
         };
+        let mut hint = 0;
         let mut sources: Vec<Option<Source>> =
-            scored.iter().map(|s| doc.map.locate(s.candidate.start, s.candidate.end)).collect();
-        let place = |k: usize, sources: &[Option<Source>], scored: &[score::Scored]| match (&sources[k], &source_lines)
-        {
-            (Some(src), Some(lines)) if src.part.is_none() => lines.locate(src.start),
-            _ => text_lines.locate(scored[k].candidate.start),
+            scored.iter().map(|s| doc.map.locate_from(&mut hint, s.candidate.start, s.candidate.end)).collect();
+        // Findings come in text order: line lookups start where the last one ended.
+        let (own_hint, text_hint) = (std::cell::Cell::new(1), std::cell::Cell::new(1));
+        let at = |hint: &std::cell::Cell<usize>, lines: &LineTable<'_>, offset: usize| {
+            let mut h = hint.get();
+            let r = lines.locate_from(&mut h, offset);
+            hint.set(h);
+            r
         };
-        let (inline, warnings) = if self.inline_allow {
+        let place = |k: usize, sources: &[Option<Source>], scored: &[score::Scored]| match (&sources[k], source_lines) {
+            (Some(src), Some(lines)) if src.part.is_none() => at(&own_hint, lines, src.start),
+            _ => at(&text_hint, &text_lines, scored[k].candidate.start),
+        };
+        let directives = source_text.unwrap_or(text);
+        let (inline, warnings) = if self.inline_allow && memchr::memmem::find(directives, b"phiscan:allow").is_some() {
             let lines: Vec<usize> = (0..scored.len()).map(|k| place(k, &sources, &scored).0).collect();
-            let directives = source_text.unwrap_or(text);
             let (excused, warnings) = inline::apply(path, directives, self.engine.rules(), &scored, &lines);
             let n = excused.iter().filter(|e| **e).count();
             if n > 0 {
@@ -471,14 +479,21 @@ impl Scanner {
             return std::borrow::Cow::Borrowed(&doc.units);
         }
         let rules = self.engine.rules();
+        let mut fields: Vec<&extract::FieldSpan> = doc.fields.iter().collect();
+        fields.sort_unstable_by_key(|f| f.start);
+        let mut person: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
         let kept = doc
             .units
             .iter()
             .filter(|u| {
-                !loose(u) || {
-                    let inside = doc.fields.iter().filter(|f| u.start <= f.start && f.end <= u.end);
-                    score::field::names_a_person(rules, inside.map(|f| f.name.as_str()))
+                if !loose(u) {
+                    return true;
                 }
+                let first = fields.partition_point(|f| f.start < u.start);
+                fields[first..].iter().take_while(|f| f.start < u.end).filter(|f| f.end <= u.end).any(|f| {
+                    let name = f.name.as_str();
+                    *person.entry(name).or_insert_with(|| score::field::names_a_person(rules, std::iter::once(name)))
+                })
             })
             .copied()
             .collect();

@@ -147,8 +147,9 @@ pub struct FieldSpan {
     pub start: usize,
     /// Byte offset one past its end.
     pub end: usize,
-    /// The field name as written (`patient_name`, `DOB`, `PID-5 patient name`).
-    pub name: String,
+    /// The field name as written (`patient_name`, `DOB`, `given name`); inline when short, as
+    /// an export repeats its few column names on every row.
+    pub name: compact_str::CompactString,
 }
 
 /// A table whose columns have no header (or only some): its cells, for typing the columns by
@@ -570,7 +571,21 @@ impl Builder {
         location: impl Into<String>,
         field: Option<&str>,
     ) -> Option<(usize, usize)> {
-        if value.as_str().trim().is_empty() {
+        self.value_range(label, value, (0, value.as_str().len()), location, field)
+    }
+
+    /// Appends bytes `a..b` of `value` as [`Builder::value_mapped`] does (a trimmed cell,
+    /// without copying it first).
+    pub fn value_range(
+        &mut self,
+        label: Option<&str>,
+        value: &Mapped,
+        (a, b): (usize, usize),
+        location: impl Into<String>,
+        field: Option<&str>,
+    ) -> Option<(usize, usize)> {
+        let v = &value.as_str()[a..b];
+        if v.trim().is_empty() {
             return None;
         }
         self.newline();
@@ -579,18 +594,18 @@ impl Builder {
             self.doc.text.extend_from_slice(b": ");
         }
         let start = self.doc.text.len();
-        self.doc.text.extend_from_slice(value.as_str().as_bytes());
+        self.doc.text.extend_from_slice(v.as_bytes());
         let end = self.doc.text.len();
         let part = match value.part() {
             Some(name) => Some(self.doc.map.part(name)),
             None => self.part,
         };
         let map = &mut self.doc.map;
-        value.each_piece(|(a, b), src, exact| map.push((start + a, start + b), part, src, exact));
+        value.each_piece_in(a, b, |(x, y), src, exact| map.push((start + x, start + y), part, src, exact));
         self.doc.text.push(b'\n');
         self.doc.segments.push(Segment { start, end, location: location.into() });
         if let Some(name) = field {
-            self.doc.fields.push(FieldSpan { start, end, name: name.to_string() });
+            self.doc.fields.push(FieldSpan { start, end, name: name.into() });
         }
         Some((start, end))
     }

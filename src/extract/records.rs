@@ -44,7 +44,7 @@ struct Found {
 impl Found {
     fn field(&mut self, (start, end): (usize, usize), name: &str) {
         if start < end {
-            self.fields.push(FieldSpan { start, end, name: name.to_string() });
+            self.fields.push(FieldSpan { start, end, name: name.into() });
         }
     }
 
@@ -800,7 +800,7 @@ mod tests {
         let mut v: Vec<(String, String)> = d
             .fields
             .iter()
-            .map(|f| (f.name.clone(), String::from_utf8_lossy(&d.text[f.start..f.end]).into_owned()))
+            .map(|f| (f.name.to_string(), String::from_utf8_lossy(&d.text[f.start..f.end]).into_owned()))
             .collect();
         v.sort();
         v

@@ -80,14 +80,14 @@ pub fn emit_row(
     b.start_unit();
     let mut ranges = Vec::with_capacity(cells.len());
     for (j, cell) in cells.iter().enumerate() {
-        let value = cell.trim();
+        let (a, z) = cell.trimmed_range();
         let named = header.and_then(|h| h.get(j)).map(|h| h.trim()).filter(|h| !h.is_empty());
-        let range = if value.is_empty() {
+        let range = if a >= z {
             None
         } else {
             let col = named.map_or_else(|| format!("column {}", j + 1), str::to_string);
             let label = named.map(humanize);
-            b.value_mapped(label.as_deref(), &value, cell_location(&col, j), named)
+            b.value_range(label.as_deref(), cell, (a, z), cell_location(&col, j), named)
         };
         let at = b.text().len();
         ranges.push(range.unwrap_or((at, at)));

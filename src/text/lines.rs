@@ -52,10 +52,24 @@ impl<'a> LineTable<'a> {
 
     /// Returns the line and character column of `offset` (clamped to the text).
     pub fn locate(&self, offset: usize) -> (usize, usize) {
+        self.locate_from(&mut 1, offset)
+    }
+
+    /// Returns what [`LineTable::locate`] returns, starting at line `hint` (updated): offsets
+    /// visited in increasing order cost a step each rather than a search.
+    pub fn locate_from(&self, hint: &mut usize, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        (line, column(&self.text[start..offset]))
+        let s = &self.starts;
+        let h = (*hint).clamp(1, s.len());
+        let line = if s[h - 1] <= offset && s.get(h).is_none_or(|&n| offset < n) {
+            h
+        } else if s[h - 1] <= offset && s.get(h + 1).is_none_or(|&n| offset < n) {
+            h + 1
+        } else {
+            s.partition_point(|&x| x <= offset)
+        };
+        *hint = line;
+        (line, column(&self.text[s[line - 1]..offset]))
     }
 
     /// Returns the byte range of 1-based `line`, without its line break.
@@ -92,6 +106,10 @@ mod tests {
         let t = LineTable::new(text);
         for (offset, want) in [(9, (3, 1)), (0, (1, 1)), (7, (2, 4)), (3, (2, 1)), (2, (1, 3)), (99, (3, 2))] {
             assert_eq!(t.locate(offset), want, "offset {offset}");
+        }
+        let mut hint = 1;
+        for (offset, want) in [(0, (1, 1)), (3, (2, 1)), (7, (2, 4)), (9, (3, 1)), (1, (1, 2))] {
+            assert_eq!(t.locate_from(&mut hint, offset), want, "offset {offset} from a hint");
         }
         assert_eq!(t.line_range(2), Some((3, 8)));
         assert_eq!(t.line_range(3), Some((9, 10)));

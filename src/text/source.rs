@@ -115,9 +115,31 @@ impl SourceMap {
     ///
     /// A range over pieces of two parts is mapped within the part of its first piece.
     pub fn locate(&self, start: usize, end: usize) -> Option<Source> {
+        self.locate_from(&mut 0, start, end)
+    }
+
+    /// Returns what [`SourceMap::locate`] returns, starting the search at the piece `hint`
+    /// (updated): ranges visited in increasing order (a document's findings) cost a step each
+    /// rather than a search over every piece.
+    pub fn locate_from(&self, hint: &mut usize, start: usize, end: usize) -> Option<Source> {
         let end = end.max(start + 1);
-        let i = self.pieces.partition_point(|p| p.text_end <= start);
-        let j = self.pieces.partition_point(|p| p.text < end);
+        let p = &self.pieces;
+        let mut i = (*hint).min(p.len());
+        if i > 0 && p[i - 1].text_end > start {
+            i = p.partition_point(|x| x.text_end <= start);
+        }
+        // A few steps forward, then a search if the range is further on.
+        let mut steps = 0;
+        while i < p.len() && p[i].text_end <= start {
+            i += 1;
+            steps += 1;
+            if steps == 8 {
+                i += p[i..].partition_point(|x| x.text_end <= start);
+                break;
+            }
+        }
+        *hint = i;
+        let j = i + p[i..].partition_point(|x| x.text < end);
         if i >= j {
             return None;
         }
@@ -286,12 +308,33 @@ impl Mapped {
 
     /// Returns the text without leading and trailing whitespace, with its map.
     pub fn trim(&self) -> Mapped {
-        let start = self.text.len() - self.text.trim_start().len();
-        let end = self.text.trim_end().len().max(start);
+        let (start, end) = self.trimmed_range();
         if start == 0 && end == self.text.len() {
             return self.clone();
         }
         self.slice(start, end)
+    }
+
+    /// Returns the byte range of the text without leading and trailing whitespace.
+    pub fn trimmed_range(&self) -> (usize, usize) {
+        let start = self.text.len() - self.text.trim_start().len();
+        (start, self.text.trim_end().len().max(start))
+    }
+
+    /// Calls `f(text range, source range, exact)` for each piece overlapping bytes `a..b` of
+    /// the text, clipped to them, text ranges relative to `a`.
+    pub fn each_piece_in(&self, a: usize, b: usize, mut f: impl FnMut((usize, usize), (usize, usize), bool)) {
+        for p in &self.pieces {
+            let (s, e) = (p.at.max(a), (p.at + p.len).min(b));
+            if s >= e {
+                continue;
+            }
+            if p.exact {
+                f((s - a, e - a), (p.src + (s - p.at), p.src + (e - p.at)), true);
+            } else {
+                f((s - a, e - a), (p.src, p.src + p.src_len), false);
+            }
+        }
     }
 
     /// Calls `f(text range, source range, exact)` for each piece, text ranges relative to the
@@ -360,6 +403,21 @@ mod tests {
         let mut pieces = Vec::new();
         t.each_piece(|a, b, e| pieces.push((a, b, e)));
         assert_eq!(pieces, vec![((0, 5), (22, 27), true), ((5, 6), (27, 32), false), ((6, 10), (32, 36), true)]);
+    }
+
+    #[test]
+    fn locating_from_a_hint_agrees_with_a_search() {
+        // Values of 3 bytes every 10 bytes of text, from every 7th byte of a source.
+        let mut m = SourceMap::new();
+        for k in 0..50 {
+            m.push((k * 10 + 2, k * 10 + 5), None, (k * 7, k * 7 + 3), k % 3 != 0);
+        }
+        let mut hint = 0;
+        let ranges: Vec<(usize, usize)> =
+            (0..500).step_by(3).map(|a| (a, a + 2)).chain([(480, 490), (3, 4), (250, 300), (0, 1)]).collect();
+        for (a, b) in ranges {
+            assert_eq!(m.locate_from(&mut hint, a, b), m.locate(a, b), "{a}..{b}");
+        }
     }
 
     #[test]
