@@ -199,7 +199,7 @@ fn json_block(text: &[u8], run: &[Line], found: &mut Found) -> Option<Used> {
         first
     } else {
         // `payload: {…}`, `body = [ … ]`: a value after a label.
-        let open = s.iter().position(|c| matches!(c, b'{' | b'['))?;
+        let open = memchr::memchr2(b'{', b'[', s)?;
         let before = s[..open].iter().rposition(|c| !c.is_ascii_whitespace())?;
         if !matches!(s[before], b':' | b'=') {
             return None;
@@ -571,6 +571,17 @@ fn cells(text: &[u8], line: Line, d: u8) -> Vec<(usize, usize)> {
 /// a quote opens only at a cell's first byte), less the empty ends of a Markdown pipe row.
 fn count_cells(text: &[u8], line: Line, d: u8) -> usize {
     let s = &text[line.start..line.end];
+    let outer = |n: usize| {
+        if d != b'|' {
+            return n;
+        }
+        let t = s.trim_ascii();
+        n.saturating_sub(usize::from(t.first() == Some(&b'|')) + usize::from(t.len() > 1 && t.last() == Some(&b'|')))
+    };
+    // Most lines have no quote: count with memchr.
+    if memchr::memchr(b'"', s).is_none() {
+        return outer(memchr::memchr_iter(d, s).count() + 1);
+    }
     let mut quoted = false;
     let mut at_start = true;
     let mut n = 1usize;
@@ -598,12 +609,7 @@ fn count_cells(text: &[u8], line: Line, d: u8) -> usize {
         }
         at_start = false;
     }
-    if d == b'|' {
-        let t = s.trim_ascii();
-        let outer = usize::from(t.first() == Some(&b'|')) + usize::from(t.len() > 1 && t.last() == Some(&b'|'));
-        n = n.saturating_sub(outer);
-    }
-    n
+    outer(n)
 }
 
 /// Whether a Markdown table's separator row (`|---|:--:|`).

@@ -115,13 +115,25 @@ pub fn apply(engine: &Engine, text: &[u8], fields: &[Field<'_>], scored: &mut Ve
     if fields.is_empty() || !rules.iter().any(is_field_rule) {
         return;
     }
-    let mut claims: HashMap<&str, Option<usize>> = HashMap::new();
-    let mut not_people: HashMap<&str, bool> = HashMap::new();
+    // Per field name: the rule claiming it, and whether it refuses names. An export repeats a
+    // few names on every row, so a short list searched by pointer first beats hashing.
+    let mut known: Vec<(&str, Option<usize>, bool)> = Vec::new();
+    let mut claims: HashMap<&str, (Option<usize>, bool)> = HashMap::new();
     let mut added = Vec::new();
     for f in fields {
+        let (claim, not_people) = match known.iter().find(|k| std::ptr::eq(k.0, f.name) || k.0 == f.name) {
+            Some(k) => (k.1, k.2),
+            None => {
+                let c = *claims.entry(f.name).or_insert_with(|| (classify(rules, f.name), vetoes_names(rules, f.name)));
+                if known.len() < 32 {
+                    known.push((f.name, c.0, c.1));
+                }
+                c
+            }
+        };
         // A column that says it is not a person's (a provider, a site, a department): a name
         // found in it is nobody the row is about, so it identifies no patient.
-        if *not_people.entry(f.name).or_insert_with(|| vetoes_names(rules, f.name)) {
+        if not_people {
             let first = scored.partition_point(|s| s.candidate.start < f.start);
             for s in scored[first..].iter_mut().take_while(|s| s.candidate.start < f.end) {
                 if rules[s.candidate.rule].category == Category::Name {
@@ -129,7 +141,7 @@ pub fn apply(engine: &Engine, text: &[u8], fields: &[Field<'_>], scored: &mut Ve
                 }
             }
         }
-        let Some(ri) = *claims.entry(f.name).or_insert_with(|| classify(rules, f.name)) else { continue };
+        let Some(ri) = claim else { continue };
         let rule = &rules[ri];
         let (vs, ve) = trim(text, f.start, f.end.min(text.len()));
         if vs >= ve {

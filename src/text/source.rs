@@ -169,6 +169,47 @@ struct Local {
     exact: bool,
 }
 
+/// The pieces of a [`Mapped`]: most values are one verbatim piece, kept inline so that a cell
+/// of a million-row export costs no allocation for its map.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Pieces {
+    first: Option<Local>,
+    rest: Vec<Local>,
+}
+
+impl Pieces {
+    fn push(&mut self, p: Local) {
+        if self.first.is_none() {
+            self.first = Some(p);
+        } else {
+            self.rest.push(p);
+        }
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Local> {
+        match self.rest.last_mut() {
+            Some(p) => Some(p),
+            None => self.first.as_mut(),
+        }
+    }
+
+    fn first(&self) -> Option<&Local> {
+        self.first.as_ref()
+    }
+
+    fn last(&self) -> Option<&Local> {
+        self.rest.last().or(self.first.as_ref())
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Local> {
+        self.first.iter().chain(&self.rest)
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut Local> {
+        self.first.iter_mut().chain(&mut self.rest)
+    }
+}
+
 /// A string being decoded from a source, with the map of where each piece of it came from.
 ///
 /// Extractors build one per value (a CSV cell with `""` escapes, a JSON string with `\u00e9`,
@@ -177,7 +218,7 @@ struct Local {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Mapped {
     text: String,
-    pieces: Vec<Local>,
+    pieces: Pieces,
     part: Option<Arc<str>>,
 }
 
@@ -217,7 +258,7 @@ impl Mapped {
             self.part.clone_from(&other.part);
         }
         let mut done = 0; // bytes of `other.text` copied so far
-        for p in &other.pieces {
+        for p in other.pieces.iter() {
             self.text.push_str(&other.text[done..p.at]);
             let s = &other.text[p.at..p.at + p.len];
             if p.exact {
@@ -275,7 +316,7 @@ impl Mapped {
     /// Returns this string with every source offset moved by `by`.
     pub fn shifted(&self, by: usize) -> Mapped {
         let mut out = self.clone();
-        for p in &mut out.pieces {
+        for p in out.pieces.iter_mut() {
             p.src += by;
         }
         out
@@ -290,8 +331,8 @@ impl Mapped {
 
     /// Returns the byte range `a..b` of the text (on character boundaries) with its map.
     pub fn slice(&self, a: usize, b: usize) -> Mapped {
-        let mut out = Mapped { text: self.text[a..b].to_string(), pieces: Vec::new(), part: self.part.clone() };
-        for p in &self.pieces {
+        let mut out = Mapped { text: self.text[a..b].to_string(), pieces: Pieces::default(), part: self.part.clone() };
+        for p in self.pieces.iter() {
             let (s, e) = (p.at.max(a), (p.at + p.len).min(b));
             if s >= e {
                 continue;
@@ -324,7 +365,7 @@ impl Mapped {
     /// Calls `f(text range, source range, exact)` for each piece overlapping bytes `a..b` of
     /// the text, clipped to them, text ranges relative to `a`.
     pub fn each_piece_in(&self, a: usize, b: usize, mut f: impl FnMut((usize, usize), (usize, usize), bool)) {
-        for p in &self.pieces {
+        for p in self.pieces.iter() {
             let (s, e) = (p.at.max(a), (p.at + p.len).min(b));
             if s >= e {
                 continue;
@@ -340,7 +381,7 @@ impl Mapped {
     /// Calls `f(text range, source range, exact)` for each piece, text ranges relative to the
     /// start of this string.
     pub fn each_piece(&self, mut f: impl FnMut((usize, usize), (usize, usize), bool)) {
-        for p in &self.pieces {
+        for p in self.pieces.iter() {
             f((p.at, p.at + p.len), (p.src, p.src + p.src_len), p.exact);
         }
     }
