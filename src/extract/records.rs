@@ -17,7 +17,9 @@
 //!   patient (a PID and the segments after it);
 //! - XML fragments (a CDA/CCD excerpt): element and attribute names field their values; the
 //!   fragment is a unit;
-//! - `key=value` log lines (each a unit) and blocks of `Key: value` lines (one unit).
+//! - `key=value` log lines (each a unit) and blocks of `Key: value` lines (one unit);
+//! - runs of machine messages in capitals (a pager or monitor log): each line a unit, and the
+//!   `SURNAME, GIVEN` pair such systems write a grid column for `score::columns` to type.
 //!
 //! A `Key: value` block or an XML fragment links as one record only when one of its keys names
 //! a person (`Name:`, `DOB:`, `<given>`), which the scanner checks against the field rules; an
@@ -92,7 +94,8 @@ fn find(text: &[u8], units: &[Unit], labels: &[(usize, usize)], blank_breaks: bo
                 .or_else(|| xml_block(text, &run[p..], &mut found))
                 .or_else(|| table_block(text, &run[p..], &mut found))
                 .or_else(|| colon_block(text, &run[p..], &mut found))
-                .or_else(|| log_line(text, run[p], &mut found));
+                .or_else(|| log_line(text, run[p], &mut found))
+                .or_else(|| caps_messages(text, &run[p..], &mut found));
             match used {
                 Some(Used::Lines(n)) => p += n.max(1),
                 Some(Used::Until(end)) => {
@@ -792,6 +795,57 @@ fn log_line(text: &[u8], line: Line, found: &mut Found) -> Option<Used> {
     Some(Used::Lines(1))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Machine messages in capitals
+
+/// Whether a line reads like a machine message: several tokens, letters but no lower case.
+fn is_caps_message(text: &[u8], line: Line) -> bool {
+    let s = &text[line.start..line.end];
+    let tokens = s.split(|c| c.is_ascii_whitespace()).filter(|t| !t.is_empty()).count();
+    tokens >= 4 && !s.iter().any(u8::is_ascii_lowercase) && s.iter().filter(|c| c.is_ascii_uppercase()).count() >= 8
+}
+
+/// Returns the first `SURNAME, GIVEN` pair of capitalised words in a line (each of three
+/// letters or more), as a range.
+fn caps_pair(text: &[u8], line: Line) -> Option<(usize, usize)> {
+    let s = &text[line.start..line.end];
+    let word = |i: usize| s[i..].iter().take_while(|c| c.is_ascii_uppercase() || matches!(c, b'\'' | b'-')).count();
+    for comma in memchr::memchr_iter(b',', s) {
+        let mut a = comma;
+        while a > 0 && (s[a - 1].is_ascii_uppercase() || matches!(s[a - 1], b'\'' | b'-')) {
+            a -= 1;
+        }
+        let starts_word = a == 0 || s[a - 1] == b' ';
+        if comma - a < 3 || !starts_word || s.get(comma + 1) != Some(&b' ') {
+            continue;
+        }
+        let g = comma + 2;
+        let n = word(g);
+        let ends_word = s.get(g + n).is_none_or(|c| *c == b' ');
+        if n >= 3 && ends_word {
+            return Some((line.start + a, line.start + g + n));
+        }
+    }
+    None
+}
+
+/// Two or more machine messages in capitals: each line a unit, each `SURNAME, GIVEN` pair a
+/// one-cell grid typed by the scorer (it becomes a name only when the name lists know it).
+fn caps_messages(text: &[u8], run: &[Line], found: &mut Found) -> Option<Used> {
+    let n = run.iter().take_while(|l| is_caps_message(text, **l)).count();
+    if n < 2 {
+        return None;
+    }
+    for l in &run[..n] {
+        if let Some(pair) = caps_pair(text, *l) {
+            // Each pair is judged on its own: one known name must not vouch for another line.
+            found.grids.push(Grid { rows: vec![vec![pair]], named: vec![false] });
+            found.unit(l.start, l.end, "line");
+        }
+    }
+    Some(Used::Lines(n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -904,6 +958,15 @@ mod tests {
         assert_eq!(d.units.len(), 1);
         let d = doc("<details>\n<summary>More</summary>\n<p>Hi</p>\n</details>\n");
         assert!(d.units.is_empty(), "HTML in Markdown is markup");
+    }
+
+    #[test]
+    fn machine_messages_in_capitals() {
+        let d = doc("From the monitor log:\nALERT BED 4 QUILLBY, TOBIAS SPO2 81 PLEASE CHECK\nALERT BED 9 NO PATIENT ASSIGNED\nok");
+        assert_eq!(unit_texts(&d), vec!["ALERT BED 4 QUILLBY, TOBIAS SPO2 81 PLEASE CHECK"]);
+        let g = &d.grids[0];
+        assert_eq!(&d.text[g.rows[0][0].0..g.rows[0][0].1], b"QUILLBY, TOBIAS");
+        assert!(doc("Plain prose, with commas, twice.\nAnd again, here.").grids.is_empty());
     }
 
     #[test]

@@ -1,18 +1,19 @@
 //! Columns typed by their contents: tables without a header row.
 //!
 //! Rows pasted into a ticket rarely bring their header, and an export may have none: then a
-//! column says what it is by what it holds. A column of ICD-10 codes is a diagnosis column; a
-//! column of `LAST, FIRST` names, or of known first names or surnames, is a name column (two
-//! neighbouring columns of single capitalised words are `LAST,FIRST` split at the comma when
-//! the row also holds a record number or a date and one of the words is surely a name; a word column counts as names when nearly
-//! all its words are names and one at least is not also an ordinary word); a column of record-number shapes (5 to 12
-//! digits, perhaps after a short letter prefix), each value distinct, beside a name column is
-//! an MRN column; a column of dates beside a name column whose years spread over several years
-//! is a date-of-birth column (visit dates cluster); a column where most cells already hold a
-//! diagnosis, medication or procedure is that kind of column. A typed column becomes a field of
-//! the same name a header would give it (`patient id`, `date of birth`), so the field rules
-//! (see [`super::field`]) then do what they do for a CSV header: an unlabelled 8-digit number
-//! becomes an MRN, and each row is a record whose identifier and health fact make a breach.
+//! column says what it is by what it holds. A column of ICD-10 codes is a diagnosis column. A
+//! column of `LAST, FIRST` names (one at least known to the name lists), or of first names or
+//! surnames (nearly all of them names, one at least not also an ordinary word), is a name
+//! column; two neighbouring columns of single capitalised words are `LAST,FIRST` split at the
+//! comma when the rows also hold a record number or a date and one of the words is surely a
+//! name. A column of record-number shapes (5 to 12 digits, perhaps after a short letter
+//! prefix), each value distinct, beside a name column is an MRN column; a column of dates
+//! beside a name column whose years spread over several years is a date-of-birth column (visit
+//! dates cluster); a column where most cells already hold a diagnosis, medication or procedure
+//! is that kind of column. A typed column becomes a field of the same name a header would give
+//! it (`patient id`, `date of birth`), so the field rules (see [`super::field`]) then do what
+//! they do for a CSV header: an unlabelled 8-digit number becomes an MRN, and each row is a
+//! record whose identifier and health fact make a breach.
 
 use super::field::Field;
 use super::Scored;
@@ -31,6 +32,8 @@ struct Column {
     years: Vec<u32>,
     ids: usize,
     last_first: usize,
+    /// `LAST, FIRST` cells whose given name or surname the name lists know for sure.
+    known_last_first: usize,
     tokens: usize,
     first_names: usize,
     surnames: usize,
@@ -78,6 +81,7 @@ pub fn type_grids(engine: &Engine, text: &[u8], grids: &[Grid], scored: &[Scored
                 }
                 if last_first(cell) {
                     col.last_first += 1;
+                    col.known_last_first += usize::from(known_pair(lex, cell));
                 }
                 if let Some(first_word) = name_token(cell) {
                     col.tokens += 1;
@@ -128,7 +132,7 @@ fn decide(cols: &[Option<Column>]) -> Vec<Option<&'static str>> {
         let Some(c) = col else { continue };
         types[i] = if most(c.icd, n(c)) && c.icd_dotted * 2 >= c.icd {
             Some("diagnosis code")
-        } else if most(c.last_first, n(c))
+        } else if (most(c.last_first, n(c)) && c.known_last_first >= 1)
             || (n(c) >= 2 && most(c.names, n(c)) && c.cells.iter().all(|(s, e)| e - s <= 40))
         {
             Some("patient name")
@@ -263,6 +267,16 @@ fn name_token(cell: &[u8]) -> Option<&[u8]> {
         .then(|| words[0].as_bytes())
 }
 
+/// Whether the name lists know a `LAST, FIRST` cell for sure: its given name is a first name
+/// or its surname a surname, either not also an ordinary word (`LOST, CAN` is not a name).
+fn known_pair(lex: &Lexicon, cell: &[u8]) -> bool {
+    let Some(p) = memchr::memchr(b',', cell) else { return false };
+    let word = |s: &[u8]| s.trim_ascii().split(|c| *c == b' ').next().unwrap_or(b"").to_ascii_lowercase();
+    let (last, first) = (lex.flags(&word(&cell[..p])), lex.flags(&word(&cell[p + 1..])));
+    let sure = |f: u32, kind: u32| f & kind != 0 && f & (AMBIGUOUS | NOT_NAME) == 0;
+    sure(first, FIRST) || sure(last, SURNAME)
+}
+
 /// Whether `cell` is `LAST, FIRST` (`Vale, Ada`, `O'NEIL, LIAM J`).
 fn last_first(cell: &[u8]) -> bool {
     let Some(p) = memchr::memchr(b',', cell) else { return false };
@@ -305,6 +319,7 @@ mod tests {
                 c.ids += usize::from(id_shape(b));
             }
             c.last_first += usize::from(last_first(b));
+            c.known_last_first += usize::from(last_first(b));
             c.tokens += usize::from(name_token(b).is_some());
         }
         c
