@@ -96,5 +96,16 @@ impl std::error::Error for Error {
     }
 }
 
+/// Why one input (a file or a member of one) yielded no result: the one problem type of
+/// extraction and scanning. It never aborts a run; it is reported for that input alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// Not scanned by design (binary, encrypted, no text layer, over a limit), with the reason:
+    /// reported, not an error.
+    Skip(String),
+    /// Malformed or unreadable: the input is not what its name or bytes say (exit code 2).
+    Error(String),
+}
+
 /// A `Result` with phiscan's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;

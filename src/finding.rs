@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
 
+pub use crate::text::Source;
+
 /// What kind of identifier or health fact a finding is. The names are fixed (see the README).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -163,7 +165,8 @@ impl fmt::Display for Severity {
 /// One detected identifier or health fact in one input.
 ///
 /// `start`/`end` are UTF-8 byte offsets into the scanned text (for a UTF-8 file without a BOM,
-/// the file's bytes); `line`/`column` are 1-based, the column counted in characters.
+/// the file's bytes); `source` is where the value is in the input itself; `line`/`column` are
+/// 1-based, counted at the source position when there is one, the column in characters.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 ///
 /// Large scans hold hundreds of thousands of findings until the report is written, so the
@@ -196,6 +199,10 @@ pub struct Finding {
     /// Where the value is in an extracted format (`row 41:mrn`, `$.entry[3]…`), when not plain text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<CompactString>,
+    /// Where the value is in the input's bytes (or in a named part of it), when they can be
+    /// addressed: `line`/`column` are counted there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
     /// The keyed baseline fingerprint; present only when a baseline key is in use.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<Box<str>>,
@@ -254,10 +261,14 @@ pub struct Breach {
     pub findings: Vec<usize>,
     /// 1-based line where the unit starts.
     pub line: usize,
-    /// Where the unit is in an extracted format (`row 41`, `$.entry[3]`), when the extractor
-    /// gave units.
+    /// Where the unit is in an extracted format (`row 41`, `$.entry[3]`, `paragraph 2`): the
+    /// unit's location, else its first finding's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// The smallest range of the input (or of one part of it) holding every linked finding
+    /// that has a source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 /// Returns `value` with its identifying characters masked, keeping its shape.

@@ -36,5 +36,5 @@ pub mod suppress;
 pub mod text;
 
 pub use config::Config;
-pub use error::{Error, Result};
+pub use error::{Error, Problem, Result};
 pub use finding::{Category, Finding, Severity, Verdict};

@@ -8,16 +8,17 @@
 
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::error::Error;
-use crate::extract::{self, Document, Kind, Limits, Problem};
-use crate::finding::{mask, Breach, Finding, Severity, Verdict};
-use crate::input::decode::{decode, Decoded};
+use crate::error::{Error, Problem};
+use crate::extract::{self, Document, Kind, Limits};
+use crate::finding::{mask, Breach, Finding, Severity, Source, Verdict};
 use crate::input::{self, FileInput, LeftOut, Skipped};
 use crate::rules::Rule;
 use crate::score;
 use crate::score::field::Field;
 use crate::suppress::baseline::Key;
 use crate::suppress::{inline, inside, keep_new, Allow, Warning};
+pub use crate::text::LineIndex;
+use crate::text::LineTable;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
@@ -329,48 +330,93 @@ impl Scanner {
         &self.engine
     }
 
-    /// Scans one decoded text and returns its findings, breaches and verdict.
+    /// Scans one decoded text and returns its findings, breaches and verdict: the text is read
+    /// as a plain-text input is (records pasted in it included).
     pub fn scan_text(&self, path: &str, text: &[u8]) -> FileResult {
-        self.scan_parts(path, text, None)
+        let mut doc = Document::plain(text.to_vec());
+        extract::records::detect(&mut doc, true);
+        self.scan_document(path, &doc)
     }
 
-    /// Scans an extracted document: its units link breaches, its segments locate findings and
-    /// give structured values their field's context.
-    pub fn scan_document(&self, path: &str, document: &Document) -> FileResult {
-        self.scan_parts(path, &document.text, Some(document))
-    }
-
-    fn scan_parts(&self, path: &str, text: &[u8], document: Option<&Document>) -> FileResult {
+    /// Scans an extracted document: its units link breaches, its segments locate findings,
+    /// its fields give structured values their field's context, and its source map takes every
+    /// finding back to the input's bytes.
+    pub fn scan_document(&self, path: &str, doc: &Document) -> FileResult {
+        let text = &doc.text[..];
         let candidates = self.engine.find(text);
         let mut scored = score::score(&self.engine, text, candidates, self.min_confidence);
-        if let Some(doc) = document {
-            let fields: Vec<Field<'_>> = doc
-                .segments
-                .iter()
-                .filter_map(|s| s.field.as_deref().map(|name| Field { start: s.start, end: s.end, name }))
-                .collect();
-            score::field::apply(&self.engine, text, &fields, &mut scored, self.min_confidence);
+        if !doc.labels.is_empty() {
+            scored.retain(|s| !inside(&doc.labels, s.candidate.start, s.candidate.end));
         }
+        let mut fields: Vec<Field<'_>> =
+            doc.fields.iter().map(|f| Field { start: f.start, end: f.end, name: f.name.as_str() }).collect();
+        fields.extend(score::columns::type_grids(&self.engine, text, &doc.grids, &scored));
+        score::field::apply(&self.engine, text, &fields, &mut scored, self.min_confidence);
         let allowed = self.allow.covered(text);
         if !allowed.is_empty() {
             scored.retain(|s| !inside(&allowed, s.candidate.start, s.candidate.end));
         }
-        let (inline, warnings) = if self.inline_allow {
-            inline::apply(path, text, self.engine.rules(), &mut scored)
+        // Where each candidate is in the input, and the line it is on there: directives and
+        // reports count lines in the source a person edits, not in the extracted text.
+        let source_text = doc.source_text();
+        let text_lines = LineTable::new(text);
+        // Plain text is its own source: one table serves both.
+        let own_lines = match &doc.origin {
+            extract::Origin::Source(s) => Some(LineTable::new(s)),
+            _ => None,
+        };
+        let source_lines = match doc.origin {
+            extract::Origin::Text => Some(&text_lines),
+            extract::Origin::Source(_) => own_lines.as_ref(),
+            extract::Origin::Package => None,
+        };
+        let mut hint = 0;
+        let mut sources: Vec<Option<Source>> =
+            scored.iter().map(|s| doc.map.locate_from(&mut hint, s.candidate.start, s.candidate.end)).collect();
+        // Findings come in text order: line lookups start where the last one ended.
+        let (own_hint, text_hint) = (std::cell::Cell::new(1), std::cell::Cell::new(1));
+        let at = |hint: &std::cell::Cell<usize>, lines: &LineTable<'_>, offset: usize| {
+            let mut h = hint.get();
+            let r = lines.locate_from(&mut h, offset);
+            hint.set(h);
+            r
+        };
+        let place = |k: usize, sources: &[Option<Source>], scored: &[score::Scored]| match (&sources[k], source_lines) {
+            (Some(src), Some(lines)) if src.part.is_none() => at(&own_hint, lines, src.start),
+            _ => at(&text_hint, &text_lines, scored[k].candidate.start),
+        };
+        let directives = source_text.unwrap_or(text);
+        let (inline, warnings) = if self.inline_allow && memchr::memmem::find(directives, b"phiscan:allow").is_some() {
+            let lines: Vec<usize> = (0..scored.len()).map(|k| place(k, &sources, &scored).0).collect();
+            let (excused, warnings) = inline::apply(path, directives, self.engine.rules(), &scored, &lines);
+            let n = excused.iter().filter(|e| **e).count();
+            if n > 0 {
+                let mut k = 0;
+                scored.retain(|_| {
+                    k += 1;
+                    !excused[k - 1]
+                });
+                let mut k = 0;
+                sources.retain(|_| {
+                    k += 1;
+                    !excused[k - 1]
+                });
+            }
+            (n, warnings)
         } else {
             (0, Vec::new())
         };
-        let units = document.map_or(&[][..], |d| &d.units[..]);
-        let links = score::link::link(&self.engine, text, units, &mut scored);
+        let units = self.record_units(doc);
+        let links = score::link::link(&self.engine, text, &units, &mut scored);
         let rules = self.engine.rules();
-        let mut lines = LineIndex::new(text);
         let shared_path: std::sync::Arc<str> = path.into();
         let mut findings: Vec<Finding> = scored
             .iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(k, s)| {
                 let c = s.candidate;
                 let value = String::from_utf8_lossy(&text[c.start..c.end]);
-                let (line, column) = lines.locate(c.start);
+                let (line, column) = place(k, &sources, &scored);
                 Finding {
                     path: shared_path.clone(),
                     rule: self.engine.rule_id(c.rule).clone(),
@@ -383,7 +429,8 @@ impl Scanner {
                     column,
                     masked: mask(&value),
                     value: self.show_values.then(|| value.into()),
-                    location: document.and_then(|d| d.segment_at(c.start)).map(|s| s.location.as_str().into()),
+                    location: doc.segment_at(c.start).map(|s| s.location.as_str().into()),
+                    source: None,
                     fingerprint: None,
                     // Read as breach linking reads it: a name with staff evidence.
                     staff: rules[c.rule].category == crate::finding::Category::Name
@@ -391,16 +438,35 @@ impl Scanner {
                 }
             })
             .collect();
+        to_file_offsets(doc, &mut sources);
+        for (f, src) in findings.iter_mut().zip(sources) {
+            f.source = src;
+        }
         let mut breaches: Vec<Breach> = links
             .into_iter()
-            .map(|l| Breach {
-                path: shared_path.clone(),
-                line: findings[l.findings[0]].line,
-                location: document.and_then(|d| d.unit_location_at(findings[l.findings[0]].start)).map(str::to_string),
-                unit: l.unit,
-                summary: breach_summary(text, &scored, &findings, &l.findings),
-                explanation: l.explanation,
-                findings: l.findings,
+            .map(|l| {
+                let first = &findings[l.findings[0]];
+                let unit = doc.unit_at(first.start).map(|i| doc.units[i]);
+                // A unit's line is where the unit starts in the source, else its first finding's.
+                let line = unit
+                    .and_then(|u| doc.map.locate(u.start, u.end))
+                    .filter(|src| src.part.is_none())
+                    .and_then(|src| source_lines.map(|t| t.locate(src.start).0))
+                    .map_or(first.line, |l| l.min(first.line));
+                let location = doc
+                    .unit_location_at(first.start)
+                    .map(str::to_string)
+                    .or_else(|| first.location.as_deref().map(str::to_string));
+                Breach {
+                    path: shared_path.clone(),
+                    line,
+                    location,
+                    source: covering(l.findings.iter().map(|&i| &findings[i])),
+                    unit: l.unit,
+                    summary: breach_summary(text, &scored, &findings, &l.findings),
+                    explanation: l.explanation,
+                    findings: l.findings,
+                }
             })
             .collect();
         let baseline = self.apply_baseline(path, text, &mut findings, &mut breaches);
@@ -413,9 +479,39 @@ impl Scanner {
             warnings,
             suppressed: Suppressed { inline, baseline },
             fail_on: Some(self.fail_on),
-            notes: document.map(|d| d.notes.clone()).unwrap_or_default(),
+            notes: doc.notes.clone(),
             released: None,
         }
+    }
+
+    /// Returns the document's linking units, less the `Key: value` blocks and XML fragments
+    /// that name nobody: a block of `Speaker:` / `Topic:` lines is an event listing, not a
+    /// record, and its lines link as the prose they are.
+    fn record_units<'d>(&self, doc: &'d Document) -> std::borrow::Cow<'d, [crate::text::Unit]> {
+        let loose = |u: &crate::text::Unit| matches!(u.kind, "record" | "document");
+        if !doc.units.iter().any(loose) {
+            return std::borrow::Cow::Borrowed(&doc.units);
+        }
+        let rules = self.engine.rules();
+        let mut fields: Vec<&extract::FieldSpan> = doc.fields.iter().collect();
+        fields.sort_unstable_by_key(|f| f.start);
+        let mut person: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+        let kept = doc
+            .units
+            .iter()
+            .filter(|u| {
+                if !loose(u) {
+                    return true;
+                }
+                let first = fields.partition_point(|f| f.start < u.start);
+                fields[first..].iter().take_while(|f| f.start < u.end).filter(|f| f.end <= u.end).any(|f| {
+                    let name = f.name.as_str();
+                    *person.entry(name).or_insert_with(|| score::field::names_a_person(rules, std::iter::once(name)))
+                })
+            })
+            .copied()
+            .collect();
+        std::borrow::Cow::Owned(kept)
     }
 
     /// Fingerprints findings when a baseline key is set and drops those in the baseline.
@@ -468,23 +564,23 @@ impl Scanner {
     /// text its findings' offsets point into (what `phiscan serve` shows and highlights).
     pub fn scan_named(&self, name: &str, bytes: Vec<u8>) -> Vec<TextResult> {
         let kind = self.input_type.or_else(|| Some(extract::detect(name, &bytes)));
-        if kind == Some(Kind::Text) {
-            // Plain text keeps its own bytes as offsets: no extraction step at all.
-            let r = match decode(bytes) {
-                Decoded::Binary => Err(FileProblem::Skip("binary".into())),
-                Decoded::Text(text, _) => Ok((self.scan_text(name, &text), text)),
-            };
-            return vec![(name.to_string(), r)];
-        }
         extract::extract(name, bytes, kind, Limits::default())
             .into_iter()
             .map(|item| {
                 let path = format!("{name}{}", item.member);
-                let r = match item.result {
-                    Ok(doc) => Ok((self.scan_document(&path, &doc), doc.text)),
-                    Err(Problem::Skip(reason)) => Err(FileProblem::Skip(reason)),
-                    Err(Problem::Error(message)) => Err(FileProblem::Error(message)),
-                };
+                let r = item.result.map(|doc| {
+                    let mut result = self.scan_document(&path, &doc);
+                    if !item.member.is_empty() {
+                        // A member's findings name their place even when it is a plain line.
+                        for f in result.findings.iter_mut().filter(|f| f.location.is_none()) {
+                            f.location = Some(compact_str::format_compact!("line {}", f.line));
+                        }
+                        for b in result.breaches.iter_mut().filter(|b| b.location.is_none()) {
+                            b.location = Some(format!("line {}", b.line));
+                        }
+                    }
+                    (result, doc.text)
+                });
                 (path, r)
             })
             .collect()
@@ -641,14 +737,8 @@ fn too_large(n: u64, max: u64, skip: bool) -> FileProblem {
     }
 }
 
-/// Why an input produced no [`FileResult`].
-#[derive(Debug)]
-pub enum FileProblem {
-    /// Not scanned, with the reason (binary, too large, encrypted): reported, not an error.
-    Skip(String),
-    /// Could not be read or parsed: an error (exit code 2).
-    Error(String),
-}
+/// Why an input produced no [`FileResult`]: the same [`Problem`] extraction reports.
+pub type FileProblem = Problem;
 
 /// Returns an error as a printable, path-tagged message.
 pub fn input_error(e: &Error) -> InputError {
@@ -658,49 +748,213 @@ pub fn input_error(e: &Error) -> InputError {
     }
 }
 
-/// Maps byte offsets to 1-based (line, column) for offsets visited in increasing order.
-pub struct LineIndex<'a> {
-    text: &'a [u8],
-    pos: usize,
-    line: usize,
-    line_start: usize,
+/// Returns the smallest source range holding every finding's source (within the first one's
+/// part).
+fn covering<'a>(findings: impl Iterator<Item = &'a Finding>) -> Option<Source> {
+    let mut out: Option<Source> = None;
+    for src in findings.filter_map(|f| f.source.as_ref()) {
+        match &mut out {
+            None => out = Some(src.clone()),
+            Some(o) if o.part == src.part => {
+                o.start = o.start.min(src.start);
+                o.end = o.end.max(src.end);
+            }
+            Some(_) => {}
+        }
+    }
+    out
 }
 
-impl<'a> LineIndex<'a> {
-    /// Starts at the top of `text`.
-    pub fn new(text: &'a [u8]) -> LineIndex<'a> {
-        LineIndex { text, pos: 0, line: 1, line_start: 0 }
-    }
-
-    /// Returns the line and character column of `offset`; offsets must not decrease much
-    /// (an earlier offset restarts from the top).
-    pub fn locate(&mut self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        if offset < self.pos {
-            *self = LineIndex::new(self.text);
+/// Turns source offsets of the decoded text into offsets of the input's bytes: past a UTF-8
+/// byte-order mark, or into UTF-16 code units. Offsets into named parts are left alone.
+fn to_file_offsets(doc: &Document, sources: &mut [Option<Source>]) {
+    use crate::extract::Encoding;
+    let own = || sources.iter().flatten().filter(|s| s.part.is_none()).count();
+    match doc.encoding {
+        Encoding::Utf8 => {}
+        Encoding::Utf8Bom => {
+            for s in sources.iter_mut().flatten().filter(|s| s.part.is_none()) {
+                s.start += 3;
+                s.end += 3;
+            }
         }
-        for nl in memchr::memchr_iter(b'\n', &self.text[self.pos..offset]) {
-            self.line += 1;
-            self.line_start = self.pos + nl + 1;
+        Encoding::Utf16 { bom, .. } if own() > 0 => {
+            let Some(text) = doc.source_text() else { return };
+            let mut offsets: Vec<usize> =
+                sources.iter().flatten().filter(|s| s.part.is_none()).flat_map(|s| [s.start, s.end]).collect();
+            offsets.sort_unstable();
+            offsets.dedup();
+            let units = crate::text::source::utf16_offsets(text, &offsets);
+            let at = |o: usize| units[offsets.binary_search(&o).unwrap_or(0)] * 2 + if bom { 2 } else { 0 };
+            for s in sources.iter_mut().flatten().filter(|s| s.part.is_none()) {
+                (s.start, s.end) = (at(s.start), at(s.end));
+            }
         }
-        self.pos = offset;
-        let col = self.text[self.line_start..offset].iter().filter(|b| (**b & 0xC0) != 0x80).count() + 1;
-        (self.line, col)
+        Encoding::Utf16 { .. } => {}
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn scanner() -> &'static Scanner {
+        static S: OnceLock<Scanner> = OnceLock::new();
+        S.get_or_init(|| Scanner::with_defaults(Engine::new(crate::rules::builtin::rules().unwrap()).unwrap()))
+    }
+
+    /// Scans `bytes` as the file `name` and returns every finding's value (from the extracted
+    /// text) with the bytes its `source` range covers in the file, for findings without a part.
+    fn values_and_sources(name: &str, bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        for item in extract::extract(name, bytes.to_vec(), None, Limits::default()) {
+            let Ok(doc) = item.result else { continue };
+            let r = scanner().scan_document(name, &doc);
+            for f in &r.findings {
+                let value = String::from_utf8_lossy(&doc.text[f.start..f.end]).into_owned();
+                let src = f.source.as_ref().unwrap_or_else(|| panic!("{name}: no source for {value:?}"));
+                assert!(src.part.is_none(), "{name}: {value:?} in part {:?}", src.part);
+                out.push((value, bytes[src.start..src.end].to_vec()));
+            }
+        }
+        out
+    }
+
+    const NAMES: &[&str] = &["Delphine Achterberg", "Tobin Quill", "Rhonda Vale", "Oswin Marlowe"];
+    const FACTS: &[&str] = &["type 2 diabetes", "asthma", "leukemia", "COPD", "metformin"];
+
+    /// One synthetic patient: name, MRN, date of birth, phone, health fact.
+    fn patient() -> impl Strategy<Value = (String, String, String, String, String)> {
+        (0..NAMES.len(), 1_000_000u32..9_999_999, 1930u32..2010, 1u32..13, 1u32..29, 100u32..200, 0..FACTS.len())
+            .prop_map(|(n, mrn, y, m, d, ph, f)| {
+                (
+                    NAMES[n].to_string(),
+                    mrn.to_string(),
+                    format!("{y}-{m:02}-{d:02}"),
+                    format!("(330) 555-0{ph}"),
+                    FACTS[f].to_string(),
+                )
+            })
+    }
+
+    /// Renders patients as a document of one text-like format, with the noise real files have
+    /// around values (CRLF, accents, entities and escapes outside the values, quoting).
+    fn render(kind: usize, ps: &[(String, String, String, String, String)], crlf: bool) -> (&'static str, String) {
+        let nl = if crlf { "\r\n" } else { "\n" };
+        let mut s = String::new();
+        let name = match kind {
+            0 => {
+                s.push_str(&format!("Caf\u{e9} notes{nl}{nl}"));
+                for (n, mrn, dob, ph, f) in ps {
+                    s.push_str(&format!("Patient {n} (MRN: {mrn}, DOB: {dob}) was treated for {f}. Call {ph}.{nl}"));
+                }
+                "notes.txt"
+            }
+            1 => {
+                s.push_str(&format!(
+                    "# R\u{e9}sum\u{e9}{nl}{nl}Pasted from the export:{nl}{nl}```{nl}name,mrn,dob,diagnosis{nl}"
+                ));
+                for (n, mrn, dob, _, f) in ps {
+                    s.push_str(&format!("\"{n}\",{mrn},{dob},{f}{nl}"));
+                }
+                s.push_str(&format!("```{nl}"));
+                "ticket.md"
+            }
+            2 => {
+                s.push_str(&format!("patient_name,mrn,dob,phone,diagnosis{nl}"));
+                for (n, mrn, dob, ph, f) in ps {
+                    s.push_str(&format!("\"{n}\",{mrn},{dob},\"{ph}\",{f}{nl}"));
+                }
+                "export.csv"
+            }
+            3 => {
+                s.push_str(&format!("patient_name\tmrn\tdob\tdiagnosis{nl}"));
+                for (n, mrn, dob, _, f) in ps {
+                    s.push_str(&format!("{n}\t{mrn}\t{dob}\t{f}{nl}"));
+                }
+                "export.tsv"
+            }
+            4 => {
+                let items: Vec<String> = ps
+                    .iter()
+                    .map(|(n, mrn, dob, ph, f)| {
+                        format!("{{\"note\": \"caf\\u00e9 \\\"x\\\"\", \"name\": \"{n}\", \"mrn\": \"{mrn}\", \"birthDate\": \"{dob}\", \"phone\": \"{ph}\", \"dx\": \"{f}\"}}")
+                    })
+                    .collect();
+                s.push_str(&format!("[{}]", items.join(&format!(",{nl}  "))));
+                "visits.json"
+            }
+            5 => {
+                for (n, mrn, dob, _, f) in ps {
+                    s.push_str(&format!(
+                        "{{\"name\": \"{n}\", \"mrn\": {mrn}, \"dob\": \"{dob}\", \"dx\": \"{f}\"}}{nl}"
+                    ));
+                }
+                "visits.jsonl"
+            }
+            6 => {
+                s.push_str(&format!("<html><body>{nl}<p>Caf&eacute; &amp; news</p>{nl}<table><tr><th>Patient</th><th>MRN</th><th>Diagnosis</th></tr>{nl}"));
+                for (n, mrn, _, ph, f) in ps {
+                    s.push_str(&format!("<tr><td>{n}</td><td>{mrn}</td><td>{f}</td></tr>{nl}"));
+                    s.push_str(&format!("<!-- call {ph} -->{nl}"));
+                }
+                s.push_str(&format!("</table><p>{}   was seen</p>{nl}</body></html>", ps[0].0));
+                "page.html"
+            }
+            _ => {
+                s.push_str(&format!(
+                    "From: Clinic <desk@example.org>{nl}To: team@example.org{nl}Subject: rows{nl}{nl}"
+                ));
+                for (n, mrn, dob, _, f) in ps {
+                    s.push_str(&format!("{n};{mrn};{dob};{f}{nl}"));
+                }
+                "mail.eml"
+            }
+        };
+        (name, s)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// For every text-like format, the file's bytes at a finding's source are its value.
+        #[test]
+        fn source_ranges_hold_the_values(kind in 0usize..8, ps in proptest::collection::vec(patient(), 1..4), crlf: bool) {
+            let (name, text) = render(kind, &ps, crlf);
+            let found = values_and_sources(name, text.as_bytes());
+            prop_assert!(!found.is_empty(), "{name}: nothing found in {text}");
+            for (value, bytes) in found {
+                prop_assert_eq!(String::from_utf8_lossy(&bytes), value.as_str(), "{}: {}", name, text);
+            }
+        }
+    }
 
     #[test]
-    fn line_index_counts_lines_and_characters() {
-        let text = "ab\ncé d\nx".as_bytes();
-        let mut li = LineIndex::new(text);
-        assert_eq!(li.locate(0), (1, 1));
-        assert_eq!(li.locate(3), (2, 1));
-        assert_eq!(li.locate(7), (2, 4));
-        assert_eq!(li.locate(9), (3, 1));
-        assert_eq!(li.locate(1), (1, 2));
+    fn key_value_blocks_link_only_when_a_key_names_a_person() {
+        let form = scanner().scan_text("form.txt", b"Name: Tobin Quill\nDx: type 2 diabetes\n");
+        assert_eq!(form.breaches.len(), 1, "{:?}", form.findings);
+        assert_eq!(form.breaches[0].unit, "record");
+        let event = scanner().scan_text("event.txt", b"Speaker: Tobin Quill\nTopic: living with type 2 diabetes\n");
+        assert!(event.breaches.is_empty(), "{:?}", event.breaches);
+    }
+
+    #[test]
+    fn bom_and_utf16_files_map_to_their_own_bytes() {
+        let plain = "MRN: 40719385 and SSN 536-22-8727\n";
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(plain.as_bytes());
+        for (value, bytes) in values_and_sources("a.txt", &bom) {
+            assert_eq!(String::from_utf8_lossy(&bytes), value);
+        }
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(format!("\u{e9} {plain}").encode_utf16().flat_map(u16::to_le_bytes));
+        let found = values_and_sources("b.txt", &utf16);
+        assert!(!found.is_empty());
+        for (value, bytes) in found {
+            let units: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+            assert_eq!(String::from_utf16_lossy(&units), value);
+        }
     }
 }

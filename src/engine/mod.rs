@@ -62,18 +62,7 @@ pub fn parse_pattern(pattern: &str) -> std::result::Result<regex_syntax::hir::Hi
     regex_automata::util::syntax::parse_with(pattern, &syntax_config()).map_err(Box::new)
 }
 
-/// Whether `b` continues a word (ASCII letters and digits, `_`, and any non-ASCII byte, so a
-/// word with accents is never split).
-#[inline]
-pub fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
-}
-
-/// Whether `text[start..end]` starts and ends on word boundaries.
-#[inline]
-pub fn on_word_boundaries(text: &[u8], start: usize, end: usize) -> bool {
-    (start == 0 || !is_word_byte(text[start - 1])) && (end >= text.len() || !is_word_byte(text[end]))
-}
+pub use crate::text::words::{is_word_byte, on_word_boundaries};
 
 /// Texts at least this long run their regex and dictionary passes in parallel.
 pub const PARALLEL_MIN: usize = 256 * 1024;

@@ -94,13 +94,10 @@ pub fn read_member(z: &mut Zip<'_>, index: usize, ctx: &mut Ctx) -> Result<(Stri
                 "expands more than {}x its compressed size (zip bomb guard; limit {} per member above {})",
                 limits.max_ratio,
                 limits.max_ratio,
-                crate::report::human_bytes(limits.ratio_floor)
+                crate::text::human_bytes(limits.ratio_floor)
             )
         } else {
-            format!(
-                "decompressed size over the {} limit for one input",
-                crate::report::human_bytes(limits.max_expanded)
-            )
+            format!("decompressed size over the {} limit for one input", crate::text::human_bytes(limits.max_expanded))
         };
         return Err((name, Problem::Skip(reason)));
     }

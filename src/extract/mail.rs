@@ -1,14 +1,19 @@
 //! E-mail: single messages (`.eml`) and mailboxes (mbox), attachments included.
 //!
 //! Patient details get forwarded. A message's From/To/Cc/Bcc/Reply-To and Subject headers and
-//! its text and HTML bodies (base64 and quoted-printable decoded by `mail-parser`, HTML turned
-//! into text) make one document, located `header From`, `body line 12`. Attachments, and
+//! its bodies make one document, located `header From`, `body line 12`. Every body a reader may
+//! see is read: the plain text and the HTML alternative (an HTML part can hold what the plain
+//! part leaves out), each decoded from base64 or quoted-printable by `mail-parser` first, the
+//! HTML read by our HTML extractor (tables, comments and all, `html body line 3`). Source ranges
+//! point into the message's bytes where a value is written there as is, and into the decoded
+//! text of the part (`body 2`) where it was transfer-encoded. Attachments, and
 //! messages forwarded as attachments, are extracted recursively as members
 //! (`mail.eml!labs.csv`), so a CSV attached to an e-mail is read header-aware like any CSV. An
 //! mbox yields one member per message (`box.mbox!message 3`).
 
 use super::{extract_into, Builder, Ctx, Document, Item, Kind, Problem};
-use mail_parser::{Address, MessageParser, MimeHeaders};
+use crate::text::Mapped;
+use mail_parser::{Address, GetHeader, MessageParser, MimeHeaders, PartType};
 
 /// Whether `head` starts with an RFC 5322 header block naming a sender and a recipient or
 /// subject.
@@ -46,28 +51,70 @@ pub fn extract_eml(bytes: &[u8], ctx: &mut Ctx, member: &str, out: &mut Vec<Item
         .parse(bytes)
         .ok_or_else(|| Problem::Error("not a readable e-mail message (no headers found)".into()))?;
     let mut b = Builder::new();
+    let headers = &msg.parts[0].headers;
+    let raw_of = |name: &str| headers.header(name).map(|h| (h.offset_start as usize, h.offset_end as usize));
     let addresses =
         [("From", msg.from()), ("To", msg.to()), ("Cc", msg.cc()), ("Bcc", msg.bcc()), ("Reply-To", msg.reply_to())];
     for (name, addr) in addresses {
         if let Some(a) = addr {
-            b.value(Some(name), &format_addresses(a), format!("header {name}"), None);
+            let v = format_addresses(a, bytes, raw_of(name));
+            b.value_mapped(Some(name), &v, format!("header {name}"), None);
         }
     }
     if let Some(s) = msg.subject() {
-        b.value(Some("Subject"), s, "header Subject", None);
+        b.value_mapped(Some("Subject"), &found_in(bytes, raw_of("Subject"), s), "header Subject", None);
     }
     b.paragraph_break();
-    let bodies = msg.text_bodies().count();
-    for i in 0..bodies {
-        let Some(body) = msg.body_text(i) else { continue };
-        let part = if bodies > 1 { format!("body {} line", i + 1) } else { "body line".to_string() };
-        for (k, line) in body.lines().enumerate() {
+    // Every body a reader may see: the plain text and the HTML alternative (which can hold
+    // what the plain part leaves out), each once.
+    let mut ids: Vec<u32> = Vec::new();
+    for &id in msg.text_body.iter().chain(&msg.html_body) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let n = ids.len();
+    for (k, id) in ids.into_iter().enumerate() {
+        let Some(part) = msg.parts.get(id as usize) else { continue };
+        let (decoded, html) = match &part.body {
+            PartType::Text(t) => (t.as_ref(), false),
+            PartType::Html(h) => (h.as_ref(), true),
+            _ => continue,
+        };
+        // A body sent as is (7bit, 8bit) is addressed in the message's bytes; a transfer-encoded
+        // one (quoted-printable, base64) in its decoded text, as the part `body N`.
+        let (body_start, body_end) = (part.offset_body as usize, (part.offset_end as usize).min(bytes.len()));
+        let verbatim = part.encoding == mail_parser::Encoding::None
+            && bytes.get(body_start..body_end).is_some_and(|raw| raw.starts_with(decoded.as_bytes()));
+        let part_name = format!("body {}", k + 1);
+        let (own, shift) = if verbatim { (None, body_start) } else { (Some(part_name.as_str()), 0) };
+        let label = match (n > 1, html) {
+            (false, false) => "body line".to_string(),
+            (true, false) => format!("body {} line", k + 1),
+            (false, true) => "html body ".to_string(),
+            (true, true) => format!("body {} html ", k + 1),
+        };
+        if html {
+            // Rows pasted into an HTML body are paragraphs apart: read them in the HTML's
+            // own structure before it joins the message.
+            let mut sub = super::html::extract(decoded.as_bytes());
+            super::records::detect(&mut sub, false);
+            b.append_document(sub, own, shift, &label);
+            continue;
+        }
+        b.set_part(own);
+        let mut at = 0;
+        for (line_no, line) in decoded.split('\n').enumerate() {
+            let line_start = at;
+            at += line.len() + 1;
+            let line = line.strip_suffix('\r').unwrap_or(line);
             if line.trim().is_empty() {
                 b.paragraph_break();
             } else {
-                b.text_block(line, format!("{part} {}", k + 1));
+                b.text_block_mapped(&Mapped::exact(line, shift + line_start), format!("{label} {}", line_no + 1));
             }
         }
+        b.set_part(None);
         b.paragraph_break();
     }
     for (k, part) in msg.attachments().enumerate() {
@@ -89,20 +136,49 @@ pub fn extract_eml(bytes: &[u8], ctx: &mut Ctx, member: &str, out: &mut Vec<Item
             extract_into(&name, data, None, ctx, sub, out);
         }
     }
-    Ok(b.finish())
+    Ok(b.finish_with_source(bytes.to_vec()))
 }
 
-fn format_addresses(a: &Address<'_>) -> String {
-    a.iter()
-        .map(|x| match (x.name(), x.address()) {
-            (Some(n), Some(e)) => format!("{n} <{e}>"),
-            (Some(n), None) => n.to_string(),
-            (None, Some(e)) => e.to_string(),
-            (None, None) => String::new(),
-        })
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Returns `value` mapped to where it is written in `raw[range]` (a header's raw value):
+/// verbatim when it is there as is, else as decoded from the whole range (an encoded word).
+fn found_in(raw: &[u8], range: Option<(usize, usize)>, value: &str) -> Mapped {
+    let Some((s, e)) = range.filter(|(s, e)| s < e && *e <= raw.len()) else { return Mapped::from_unmapped(value) };
+    match memchr::memmem::find(&raw[s..e], value.as_bytes()) {
+        Some(p) if !value.is_empty() => Mapped::exact(value, s + p),
+        _ => {
+            let mut m = Mapped::new();
+            m.push_decoded(value, (s, e));
+            m
+        }
+    }
+}
+
+/// Returns the addresses of a header as `Name <address>, …`, each name and address mapped to
+/// where it is written in the header's raw value.
+fn format_addresses(a: &Address<'_>, raw: &[u8], range: Option<(usize, usize)>) -> Mapped {
+    let mut out = Mapped::new();
+    for x in a.iter() {
+        let (name, address) = (x.name(), x.address());
+        if name.is_none() && address.is_none() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_unmapped(", ");
+        }
+        if let Some(n) = name {
+            out.append(&found_in(raw, range, n));
+        }
+        match (name, address) {
+            (Some(_), Some(e)) => {
+                out.push_unmapped(" <");
+                out.append(&found_in(raw, range, e));
+                out.push_unmapped(">");
+            }
+            (None, Some(e)) => out.append(&found_in(raw, range, e)),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Extracts every message of an mbox as a member `!message N`.

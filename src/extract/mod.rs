@@ -22,12 +22,14 @@ pub mod json;
 pub mod mail;
 pub mod office;
 pub mod pdf;
+pub mod records;
 pub mod table;
 pub mod xlsx;
 pub mod xml;
 
+pub use crate::error::Problem;
 use crate::input::decode::{decode, Decoded};
-use crate::score::link::Unit;
+use crate::text::{Mapped, SourceMap, Unit};
 use std::cell::Cell;
 
 /// The formats phiscan extracts; `None` where a [`Kind`] is optional means "detect it".
@@ -126,7 +128,7 @@ impl Kind {
     }
 }
 
-/// A byte range of a [`Document`]'s text and where it came from.
+/// A byte range of a [`Document`]'s text and where it is, for people.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Segment {
     /// Byte offset of the value's start in the extracted text.
@@ -135,8 +137,59 @@ pub struct Segment {
     pub end: usize,
     /// Where it is in the source, for people (`row 41:mrn`, `$.name[0].family`, `slide 3`).
     pub location: String,
-    /// The column name or JSON key the value sits under, for structured formats.
-    pub field: Option<String>,
+}
+
+/// A value under a named field (a cell under its column, a JSON value under its key, an HL7
+/// field), as a byte range of a [`Document`]'s text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldSpan {
+    /// Byte offset of the value's start in the extracted text.
+    pub start: usize,
+    /// Byte offset one past its end.
+    pub end: usize,
+    /// The field name as written (`patient_name`, `DOB`, `given name`); inline when short, as
+    /// an export repeats its few column names on every row.
+    pub name: compact_str::CompactString,
+}
+
+/// A table whose columns have no header (or only some): its cells, for typing the columns by
+/// their contents (see `score::columns`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Grid {
+    /// Each row's cells as byte ranges of the text, in column order (an empty cell is empty).
+    pub rows: Vec<Vec<(usize, usize)>>,
+    /// Per column: whether a header names it (then its header classifies it, not its contents).
+    pub named: Vec<bool>,
+}
+
+/// What a document's source is, for line numbers and `phiscan:allow` comments.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// The text is the source (plain text, Markdown, logs): offsets are the input's own.
+    #[default]
+    Text,
+    /// The source is this text (the decoded input: HTML, CSV, JSON, an e-mail message), which
+    /// the document's [`SourceMap`] addresses where no part is named.
+    Source(Vec<u8>),
+    /// The source is binary (an Office package, a PDF): only named parts are addressed.
+    Package,
+}
+
+/// How the input's bytes relate to the text its source map addresses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (or ASCII), byte for byte.
+    #[default]
+    Utf8,
+    /// UTF-8 after a 3-byte byte-order mark.
+    Utf8Bom,
+    /// UTF-16, transcoded; `bom` when a 2-byte byte-order mark starts the file.
+    Utf16 {
+        /// Big-endian code units.
+        big_endian: bool,
+        /// Whether a byte-order mark precedes the text.
+        bom: bool,
+    },
 }
 
 /// Extracted text, the map back to its source, and the extractor's linking units.
@@ -146,10 +199,24 @@ pub struct Document {
     pub text: Vec<u8>,
     /// Sorted, non-overlapping ranges of `text` with their locations; empty for plain text.
     pub segments: Vec<Segment>,
-    /// Units for breach linking (rows, objects); empty means paragraphs and sentences.
+    /// Values under named fields, for field context (see `score::field`).
+    pub fields: Vec<FieldSpan>,
+    /// Tables with unnamed columns, typed by their contents (see `score::columns`).
+    pub grids: Vec<Grid>,
+    /// Ranges that are labels, not values (table header cells): findings inside are dropped.
+    pub labels: Vec<(usize, usize)>,
+    /// Units for breach linking (rows, objects, messages), sorted; text outside every unit is
+    /// linked by paragraphs and sentences.
     pub units: Vec<Unit>,
-    /// The location of each unit (`row 41`, `$.entry[3]`), parallel to `units`.
+    /// The location of each unit (`row 41`, `$.entry[3]`), parallel to `units`; empty when the
+    /// unit's place is its line (records pasted in plain text).
     pub unit_locations: Vec<String>,
+    /// Where each range of `text` came from.
+    pub map: SourceMap,
+    /// What the map's unnamed ranges address.
+    pub origin: Origin,
+    /// How the input's bytes were decoded into the text the map addresses.
+    pub encoding: Encoding,
     /// Things a reader should know about this file that did not stop the scan (ragged rows).
     pub notes: Vec<String>,
     /// Faults that make the file an error although what came before them was extracted (a
@@ -160,7 +227,18 @@ pub struct Document {
 impl Document {
     /// Returns a document of plain text: no segments, no units, offsets are the input's.
     pub fn plain(text: Vec<u8>) -> Document {
-        Document { text, ..Document::default() }
+        let map = SourceMap::identity(text.len());
+        Document { text, map, ..Document::default() }
+    }
+
+    /// Returns the source text line numbers are counted in: the decoded input for text-like
+    /// formats, `None` for packages.
+    pub fn source_text(&self) -> Option<&[u8]> {
+        match &self.origin {
+            Origin::Text => Some(&self.text),
+            Origin::Source(s) => Some(s),
+            Origin::Package => None,
+        }
     }
 
     /// Returns the segment that `offset` belongs to: the one containing it, else the next one
@@ -170,23 +248,41 @@ impl Document {
         self.segments.get(i).or_else(|| self.segments.last())
     }
 
-    /// Returns the location of the unit containing `offset`, if the extractor gave units.
-    pub fn unit_location_at(&self, offset: usize) -> Option<&str> {
+    /// Returns the index of the unit containing `offset`, if any.
+    pub fn unit_at(&self, offset: usize) -> Option<usize> {
         let i = self.units.partition_point(|u| u.end <= offset);
-        match self.units.get(i) {
-            Some(u) if u.start <= offset => self.unit_locations.get(i).map(String::as_str),
-            _ => None,
-        }
+        self.units.get(i).filter(|u| u.start <= offset).map(|_| i)
     }
-}
 
-/// Why an item yielded no document.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Problem {
-    /// Not scanned by design (encrypted, no text layer, over a limit, unsupported member).
-    Skip(String),
-    /// Malformed: the file is not what its name or bytes say.
-    Error(String),
+    /// Returns the location of the unit containing `offset`, if the extractor gave it one.
+    pub fn unit_location_at(&self, offset: usize) -> Option<&str> {
+        let i = self.unit_at(offset)?;
+        self.unit_locations.get(i).map(String::as_str).filter(|l| !l.is_empty())
+    }
+
+    /// Returns the field name of the value at `start..end`, if it lies under one.
+    pub fn field_at(&self, start: usize, end: usize) -> Option<&str> {
+        self.fields.iter().find(|f| f.start <= start && end <= f.end).map(|f| f.name.as_str())
+    }
+
+    /// Adds units (with their locations) keeping `units` sorted; units overlapping one already
+    /// there are left out.
+    pub fn add_units(&mut self, units: Vec<(Unit, String)>) {
+        if units.is_empty() {
+            return;
+        }
+        let mut all: Vec<(Unit, String)> =
+            self.units.drain(..).zip(self.unit_locations.drain(..).chain(std::iter::repeat(String::new()))).collect();
+        for (u, loc) in units {
+            let i = all.partition_point(|(x, _)| x.start < u.start);
+            let clash = all.get(i).is_some_and(|(x, _)| x.start < u.end)
+                || i.checked_sub(1).and_then(|p| all.get(p)).is_some_and(|(x, _)| x.end > u.start);
+            if !clash {
+                all.insert(i, (u, loc));
+            }
+        }
+        (self.units, self.unit_locations) = all.into_iter().unzip();
+    }
 }
 
 /// One thing to scan: the input itself or a member of it.
@@ -273,19 +369,33 @@ pub fn extract_into(
         return;
     }
     ctx.depth += 1;
-    let result = guarded(|| match kind {
-        Kind::Zip => {
-            archive::extract_zip(&bytes, ctx, &member, out);
-            None
-        }
-        Kind::Eml => Some(mail::extract_eml(&bytes, ctx, &member, out)),
-        Kind::Mbox => {
-            mail::extract_mbox(&bytes, ctx, &member, out);
-            None
-        }
-        Kind::Pdf => Some(pdf::extract(&bytes)),
-        Kind::Docx | Kind::Pptx | Kind::Xlsx | Kind::Odt => Some(office::extract(kind, &bytes, ctx)),
-        Kind::Text | Kind::Html | Kind::Csv | Kind::Tsv | Kind::Json | Kind::Jsonl => Some(text_kind(kind, bytes)),
+    let result = guarded(|| {
+        let result = match kind {
+            Kind::Zip => {
+                archive::extract_zip(&bytes, ctx, &member, out);
+                None
+            }
+            Kind::Eml => Some(mail::extract_eml(&bytes, ctx, &member, out)),
+            Kind::Mbox => {
+                mail::extract_mbox(&bytes, ctx, &member, out);
+                None
+            }
+            Kind::Pdf => Some(pdf::extract(&bytes)),
+            Kind::Docx | Kind::Pptx | Kind::Xlsx | Kind::Odt => Some(office::extract(kind, &bytes, ctx)),
+            Kind::Text | Kind::Html | Kind::Csv | Kind::Tsv | Kind::Json | Kind::Jsonl => Some(text_kind(kind, bytes)),
+        };
+        // Pasted records are read inside the guard too: a panic there is this file's error.
+        result.map(|r| {
+            r.map(|mut doc| {
+                if holds_prose(kind) {
+                    // Word and HTML write one paragraph per line with blank lines between:
+                    // there a blank line does not end a block of pasted rows.
+                    let blank_breaks = !matches!(kind, Kind::Docx | Kind::Pptx | Kind::Odt | Kind::Html);
+                    records::detect(&mut doc, blank_breaks);
+                }
+                doc
+            })
+        })
     });
     ctx.depth -= 1;
     match result {
@@ -307,21 +417,46 @@ pub fn extract_into(
 }
 
 fn text_kind(kind: Kind, bytes: Vec<u8>) -> Result<Document, Problem> {
-    let text = match decode(bytes) {
+    let bom = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    let (text, encoding) = match decode(bytes) {
         Decoded::Binary => return Err(Problem::Skip("binary".into())),
-        Decoded::Text(text, _) => text,
+        Decoded::Text(text, e) => (text, encoding_of(e, bom)),
     };
-    match kind {
-        Kind::Html => Ok(html::extract(&text)),
-        Kind::Csv => Ok(table::extract_csv(&text, None)),
-        Kind::Tsv => Ok(table::extract_csv(&text, Some(b'\t'))),
+    let mut doc = match kind {
+        Kind::Html => html::extract(&text),
+        Kind::Csv => table::extract_csv(&text, None),
+        Kind::Tsv => table::extract_csv(&text, Some(b'\t')),
         // A `.json` file holding one object per line is JSON Lines, not a syntax error.
         Kind::Json => {
-            json::extract(&text).or_else(|e| if is_json_lines(&text) { Ok(json::extract_lines(&text)) } else { Err(e) })
+            json::extract(&text)
+                .or_else(|e| if is_json_lines(&text) { Ok(json::extract_lines(&text)) } else { Err(e) })?
         }
-        Kind::Jsonl => Ok(json::extract_lines(&text)),
-        _ => Ok(Document::plain(text)),
+        Kind::Jsonl => json::extract_lines(&text),
+        _ => {
+            let mut doc = Document::plain(text);
+            doc.encoding = encoding;
+            return Ok(doc);
+        }
+    };
+    doc.origin = Origin::Source(text);
+    doc.encoding = encoding;
+    Ok(doc)
+}
+
+/// Returns how the map's offsets relate to the file's bytes, from how it was decoded.
+fn encoding_of(e: crate::input::decode::Encoding, bom: bool) -> Encoding {
+    use crate::input::decode::Encoding as E;
+    match e {
+        E::Utf8 => Encoding::Utf8,
+        E::Utf8Bom => Encoding::Utf8Bom,
+        E::Utf16Le => Encoding::Utf16 { big_endian: false, bom },
+        E::Utf16Be => Encoding::Utf16 { big_endian: true, bom },
     }
+}
+
+/// Whether documents of `kind` are prose that may hold pasted records (see [`records`]).
+fn holds_prose(kind: Kind) -> bool {
+    matches!(kind, Kind::Text | Kind::Html | Kind::Eml | Kind::Docx | Kind::Pptx | Kind::Odt | Kind::Pdf)
 }
 
 /// Returns the kind of `bytes`: magic bytes first (a zip or PDF whatever its name), then the
@@ -399,6 +534,8 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, ()> {
 pub struct Builder {
     doc: Document,
     unit_start: Option<usize>,
+    part: Option<u32>,
+    grid: Option<Grid>,
 }
 
 impl Builder {
@@ -412,11 +549,44 @@ impl Builder {
         &self.doc.text
     }
 
+    /// Sets what the source ranges of values added from now on address: a named part of the
+    /// input (`word/document.xml`), or the input's own bytes (`None`).
+    pub fn set_part(&mut self, part: Option<&str>) {
+        self.part = part.map(|p| self.doc.map.part(p));
+    }
+
     /// Appends `label: value` (or just `value`) on its own line; the segment covers the value.
-    /// Blank values are left out.
+    /// Blank values are left out. The value has no source (see [`Builder::value_mapped`]).
     pub fn value(&mut self, label: Option<&str>, value: &str, location: impl Into<String>, field: Option<&str>) {
-        if value.trim().is_empty() {
-            return;
+        self.value_mapped(label, &Mapped::from_unmapped(value), location, field);
+    }
+
+    /// Appends `label: value` (or just `value`) on its own line, recording where each piece of
+    /// the value came from; returns the value's range in the text (`None` for a blank value,
+    /// which is left out).
+    pub fn value_mapped(
+        &mut self,
+        label: Option<&str>,
+        value: &Mapped,
+        location: impl Into<String>,
+        field: Option<&str>,
+    ) -> Option<(usize, usize)> {
+        self.value_range(label, value, (0, value.as_str().len()), location, field)
+    }
+
+    /// Appends bytes `a..b` of `value` as [`Builder::value_mapped`] does (a trimmed cell,
+    /// without copying it first).
+    pub fn value_range(
+        &mut self,
+        label: Option<&str>,
+        value: &Mapped,
+        (a, b): (usize, usize),
+        location: impl Into<String>,
+        field: Option<&str>,
+    ) -> Option<(usize, usize)> {
+        let v = &value.as_str()[a..b];
+        if v.trim().is_empty() {
+            return None;
         }
         self.newline();
         if let Some(l) = label.filter(|l| !l.is_empty()) {
@@ -424,15 +594,45 @@ impl Builder {
             self.doc.text.extend_from_slice(b": ");
         }
         let start = self.doc.text.len();
-        self.doc.text.extend_from_slice(value.as_bytes());
+        self.doc.text.extend_from_slice(v.as_bytes());
         let end = self.doc.text.len();
+        let part = match value.part() {
+            Some(name) => Some(self.doc.map.part(name)),
+            None => self.part,
+        };
+        let map = &mut self.doc.map;
+        value.each_piece_in(a, b, |(x, y), src, exact| map.push((start + x, start + y), part, src, exact));
         self.doc.text.push(b'\n');
-        self.doc.segments.push(Segment { start, end, location: location.into(), field: field.map(str::to_string) });
+        self.doc.segments.push(Segment { start, end, location: location.into() });
+        if let Some(name) = field {
+            self.doc.fields.push(FieldSpan { start, end, name: name.into() });
+        }
+        Some((start, end))
     }
 
     /// Appends free text (a paragraph, a page) on its own line, as one segment.
     pub fn text_block(&mut self, text: &str, location: impl Into<String>) {
         self.value(None, text, location, None);
+    }
+
+    /// Appends free text with its source map on its own line, as one segment.
+    pub fn text_block_mapped(&mut self, text: &Mapped, location: impl Into<String>) {
+        self.value_mapped(None, text, location, None);
+    }
+
+    /// Appends a table's header row (`a | b | c`) as one segment whose text is a label, not a
+    /// value: findings inside it are dropped.
+    pub fn header_row(&mut self, cells: &[Mapped], location: impl Into<String>) {
+        let mut joined = Mapped::new();
+        for c in cells.iter().map(Mapped::trim).filter(|c| !c.is_empty()) {
+            if !joined.is_empty() {
+                joined.push_unmapped(" | ");
+            }
+            joined.append(&c);
+        }
+        if let Some(range) = self.value_mapped(None, &joined, location, None) {
+            self.doc.labels.push(range);
+        }
     }
 
     /// Ends the current paragraph: a blank line, so plain-text linking sees a paragraph break.
@@ -467,6 +667,60 @@ impl Builder {
         }
     }
 
+    /// Starts a table whose columns are named by `named` (true where a header names the
+    /// column); its rows are collected with [`Builder::grid_row`] for typing by content.
+    pub fn start_grid(&mut self, named: Vec<bool>) {
+        self.end_grid();
+        self.grid = Some(Grid { rows: Vec::new(), named });
+    }
+
+    /// Adds a row of cell ranges to the current table, if one is open.
+    pub fn grid_row(&mut self, cells: Vec<(usize, usize)>) {
+        if let Some(g) = &mut self.grid {
+            g.rows.push(cells);
+        }
+    }
+
+    /// Ends the current table; it is kept when some column is unnamed and it has rows.
+    pub fn end_grid(&mut self) {
+        if let Some(g) = self.grid.take() {
+            let width = g.rows.iter().map(Vec::len).max().unwrap_or(0);
+            let unnamed = (0..width).any(|c| !g.named.get(c).copied().unwrap_or(false));
+            if unnamed && !g.rows.is_empty() {
+                self.doc.grids.push(g);
+            }
+        }
+    }
+
+    /// Appends a document extracted from part of this input (an e-mail's HTML body) as its
+    /// own paragraphs: its locations are prefixed with `prefix`, and its source ranges in its
+    /// own bytes move `shift` bytes on, into `own_part` when given.
+    pub fn append_document(&mut self, sub: Document, own_part: Option<&str>, shift: usize, prefix: &str) {
+        self.paragraph_break();
+        let base = self.doc.text.len();
+        let d = &mut self.doc;
+        d.text.extend_from_slice(&sub.text);
+        d.map.append(&sub.map, base, own_part, shift);
+        d.segments.extend(sub.segments.into_iter().map(|s| Segment {
+            start: s.start + base,
+            end: s.end + base,
+            location: format!("{prefix}{}", s.location),
+        }));
+        d.fields.extend(sub.fields.into_iter().map(|f| FieldSpan { start: f.start + base, end: f.end + base, ..f }));
+        d.labels.extend(sub.labels.into_iter().map(|(s, e)| (s + base, e + base)));
+        d.grids.extend(sub.grids.into_iter().map(|g| Grid {
+            rows: g.rows.into_iter().map(|r| r.into_iter().map(|(s, e)| (s + base, e + base)).collect()).collect(),
+            named: g.named,
+        }));
+        for (u, loc) in sub.units.into_iter().zip(sub.unit_locations) {
+            d.units.push(Unit { start: u.start + base, end: u.end + base, kind: u.kind });
+            d.unit_locations.push(if loc.is_empty() { loc } else { format!("{prefix}{loc}") });
+        }
+        d.notes.extend(sub.notes);
+        d.faults.extend(sub.faults);
+        self.paragraph_break();
+    }
+
     /// Records a fault: the file is an error, though what was extracted is scanned.
     pub fn fault(&mut self, fault: impl Into<String>) {
         self.doc.faults.push(fault.into());
@@ -477,15 +731,26 @@ impl Builder {
         self.doc.notes.push(note.into());
     }
 
-    /// Returns the finished document.
-    pub fn finish(self) -> Document {
+    /// Returns the finished document (its source is opaque until the caller says otherwise).
+    pub fn finish(mut self) -> Document {
+        self.end_grid();
+        if self.doc.origin == Origin::Text {
+            self.doc.origin = Origin::Package;
+        }
         self.doc
+    }
+
+    /// Returns the finished document of a text-like input whose decoded text is `source`.
+    pub fn finish_with_source(self, source: Vec<u8>) -> Document {
+        let mut doc = self.finish();
+        doc.origin = Origin::Source(source);
+        doc
     }
 }
 
 /// Returns a field name as words for a label: `patient_name`, `patientName` → `patient name`.
 pub fn humanize(field: &str) -> String {
-    crate::score::field::words(field)
+    crate::text::words::field_words(field)
 }
 
 #[cfg(test)]

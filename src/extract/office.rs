@@ -3,15 +3,21 @@
 //! Comms teams draft in Word. Everything a reviewer might not see is read too: comments,
 //! headers and footers, footnotes and endnotes, speaker notes, document properties, and tracked
 //! changes, deletions included (a deleted sentence is still in the file that gets sent). Each
-//! paragraph is located (`paragraph 12`, `table 1 row 2 cell 3`, `comment 2`, `slide 3 notes`)
-//! and separated from the next by a blank line, so breach linking works per paragraph and per
-//! table row. Parts are read through [`archive::read_named`], under the input's limits.
+//! paragraph is located (`paragraph 12`, `comment 2`, `slide 3 notes`) and separated from the
+//! next by a blank line, so breach linking works per paragraph. Tables are read like a CSV
+//! export: a first row that reads as column names is a header (a label, never a finding) whose
+//! names classify the cells below, each row is a linking unit (`table 1 row 2`), and a table
+//! without a header is typed by its contents. Every piece of text keeps its range in its part
+//! (`word/document.xml`). Parts are read through [`archive::read_named`], under the input's
+//! limits.
 //!
 //! [`xlsx`]: super::xlsx
 
 use super::archive::{self, Zip};
+use super::table::{emit_row, looks_like_header};
 use super::xml::{self, Para};
 use super::{Builder, Ctx, Document, Kind, Problem};
+use crate::text::Mapped;
 
 /// Extracts a DOCX, PPTX, XLSX or ODT file.
 pub fn extract(kind: Kind, bytes: &[u8], ctx: &mut Ctx) -> Result<Document, Problem> {
@@ -35,6 +41,7 @@ fn part(z: &mut Zip<'_>, name: &str, ctx: &mut Ctx, b: &mut Builder) -> Result<O
     match archive::read_named(z, name, ctx)? {
         None => Ok(None),
         Some(bytes) => {
+            b.set_part(Some(name));
             let (paras, fault) = xml::paragraphs(&bytes);
             if let Some(f) = fault {
                 b.fault(format!("part {name}: {f}"));
@@ -59,21 +66,91 @@ fn number_in(name: &str) -> Option<usize> {
     digits.chars().rev().collect::<String>().parse().ok()
 }
 
-/// Emits paragraphs: text, then its tracked deletions, each a paragraph of the text.
-fn emit(b: &mut Builder, paras: &[Para], place: &dyn Fn(&Para, usize) -> String) {
+/// Emits paragraphs: text, then its tracked deletions, each a paragraph of the text; the
+/// paragraphs of a table are emitted as that table (see [`emit_table`]), located under
+/// `prefix` (`slide 3 `).
+fn emit(b: &mut Builder, paras: &[Para], place: &dyn Fn(&Para, usize) -> String, prefix: &str) {
     let mut n = 0;
-    let mut last_row = None;
-    for p in paras {
-        let row = p.cell.map(|(t, r, _)| (t, r));
-        if row.is_none() || row != last_row {
-            b.paragraph_break();
+    let mut i = 0;
+    while i < paras.len() {
+        if let Some((t, _, _)) = paras[i].cell.filter(|_| paras[i].container.is_none()) {
+            let len =
+                paras[i..].iter().take_while(|p| p.container.is_none() && p.cell.is_some_and(|c| c.0 == t)).count();
+            n += len;
+            emit_table(b, &paras[i..i + len], prefix);
+            i += len;
+            continue;
         }
-        last_row = row;
+        let p = &paras[i];
         n += 1;
+        b.paragraph_break();
         let loc = place(p, n);
-        b.text_block(&p.text, loc.clone());
-        b.text_block(&p.deleted, format!("{loc} (tracked deletion)"));
+        b.text_block_mapped(&p.text, loc.clone());
+        b.text_block_mapped(&p.deleted, format!("{loc} (tracked deletion)"));
+        i += 1;
     }
+    b.paragraph_break();
+}
+
+/// Emits one table like a CSV export: a header row of column names (a label) when the first
+/// row reads as one, then each row as a linking unit with its cells fielded by their column.
+fn emit_table(b: &mut Builder, paras: &[Para], prefix: &str) {
+    let Some((t, _, _)) = paras.first().and_then(|p| p.cell) else { return };
+    // Rows in order, each a list of (column, text, deleted text).
+    type Cell = (usize, Mapped, Mapped);
+    let mut rows: Vec<(usize, Vec<Cell>)> = Vec::new();
+    for p in paras {
+        let Some((_, r, c)) = p.cell else { continue };
+        if rows.last().map(|x| x.0) != Some(r) {
+            rows.push((r, Vec::new()));
+        }
+        let Some((_, row)) = rows.last_mut() else { continue };
+        match row.last_mut() {
+            Some(cell) if cell.0 == c => {
+                cell.1.push_unmapped("\n");
+                cell.1.append(&p.text);
+                cell.2.append(&p.deleted);
+            }
+            _ => row.push((c, p.text.clone(), p.deleted.clone())),
+        }
+    }
+    let dense = |row: &[Cell]| -> Vec<Mapped> {
+        let width = row.iter().map(|c| c.0).max().unwrap_or(0);
+        let mut out = vec![Mapped::new(); width];
+        for (c, text, _) in row {
+            out[c - 1] = text.clone();
+        }
+        out
+    };
+    b.paragraph_break();
+    let mut header: Option<Vec<String>> = None;
+    for (k, (r, row)) in rows.iter().enumerate() {
+        let cells = dense(row);
+        let plain: Vec<String> = cells.iter().map(|c| c.as_str().to_string()).collect();
+        if k == 0 {
+            if rows.len() > 1 && looks_like_header(&plain) {
+                b.start_unit();
+                b.header_row(&cells, format!("{prefix}table {t} row {r}"));
+                b.end_unit("row", format!("{prefix}table {t} row {r}"));
+                b.start_grid(plain.iter().map(|h| !h.trim().is_empty()).collect());
+                header = Some(plain);
+                continue;
+            }
+            b.start_grid(Vec::new());
+        }
+        let ranges = emit_row(
+            b,
+            header.as_deref(),
+            &cells,
+            &|_, j| format!("{prefix}table {t} row {r} cell {}", j + 1),
+            format!("{prefix}table {t} row {r}"),
+        );
+        b.grid_row(ranges);
+        for (c, _, deleted) in row {
+            b.text_block_mapped(deleted, format!("{prefix}table {t} row {r} cell {c} (tracked deletion)"));
+        }
+    }
+    b.end_grid();
     b.paragraph_break();
 }
 
@@ -88,17 +165,17 @@ fn body_place(p: &Para, n: usize) -> String {
 fn docx(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Problem> {
     let body = part(z, "word/document.xml", ctx, b)?
         .ok_or_else(|| Problem::Error("not a valid DOCX file (no word/document.xml)".into()))?;
-    emit(b, &body, &body_place);
+    emit(b, &body, &body_place, "");
     for name in ["word/comments.xml", "word/footnotes.xml", "word/endnotes.xml"] {
         if let Some(paras) = part(z, name, ctx, b)? {
-            emit(b, &paras, &body_place);
+            emit(b, &paras, &body_place, "");
         }
     }
     for prefix in ["word/header", "word/footer"] {
         for name in members(z, prefix) {
             if let Some(paras) = part(z, &name, ctx, b)? {
                 let what = if prefix.ends_with("header") { "header" } else { "footer" };
-                emit(b, &paras, &|_, _| what.to_string());
+                emit(b, &paras, &|_, _| what.to_string(), &format!("{what} "));
             }
         }
     }
@@ -109,21 +186,18 @@ fn pptx(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Problem> 
     for name in members(z, "ppt/slides/slide") {
         let n = number_in(&name).unwrap_or(0);
         if let Some(paras) = part(z, &name, ctx, b)? {
-            emit(b, &paras, &|p, _| match p.cell {
-                Some((t, r, c)) => format!("slide {n} table {t} row {r} cell {c}"),
-                None => format!("slide {n}"),
-            });
+            emit(b, &paras, &|_, _| format!("slide {n}"), &format!("slide {n} "));
         }
     }
     for name in members(z, "ppt/notesSlides/notesSlide") {
         let slide = notes_slide_number(z, &name, ctx).or_else(|| number_in(&name)).unwrap_or(0);
         if let Some(paras) = part(z, &name, ctx, b)? {
-            emit(b, &paras, &|_, _| format!("slide {slide} notes"));
+            emit(b, &paras, &|_, _| format!("slide {slide} notes"), &format!("slide {slide} notes "));
         }
     }
     for name in members(z, "ppt/comments/") {
         if let Some(paras) = part(z, &name, ctx, b)? {
-            emit(b, &paras, &|_, k| format!("comment {k}"));
+            emit(b, &paras, &|_, k| format!("comment {k}"), "comment ");
         }
         // Legacy comments keep their text in `p:text`, outside any paragraph.
         if let Some(bytes) = archive::read_named(z, &name, ctx)? {
@@ -154,9 +228,9 @@ fn odt(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Problem> {
     }
     let body = part(z, "content.xml", ctx, b)?
         .ok_or_else(|| Problem::Error("not a valid OpenDocument file (no content.xml)".into()))?;
-    emit(b, &body, &body_place);
+    emit(b, &body, &body_place, "");
     if let Some(styles) = part(z, "styles.xml", ctx, b)? {
-        emit(b, &styles, &|_, _| "header/footer".to_string());
+        emit(b, &styles, &|_, _| "header/footer".to_string(), "header/footer ");
     }
     properties(z, ctx, b)
 }

@@ -1,51 +1,60 @@
-//! Tables: CSV and TSV exports, header-aware, and the row emitter spreadsheets share.
+//! Tables: CSV and TSV exports, header-aware, and the row emitter spreadsheets and documents share.
 //!
 //! Patient lists travel as CSV. A column's header says what its cells are (a 7-digit number
 //! under `MRN`, an ordinary word like "Hope" under `patient_name`), so each cell is emitted as
-//! `header: value` on its own line with the header kept as the segment's field; the scorer
-//! classifies fields (see `score::field`). Each row is one linking unit, located `row N` where
-//! the header is row 1, as a spreadsheet shows it. Quoted multi-line cells, `;`, `|` and tab
-//! delimiters and a BOM are handled; ragged rows are scanned (extra cells as `column N`) and
-//! noted, not rejected.
+//! `header: value` on its own line with the header kept as the value's field; the scorer
+//! classifies fields (see `score::field`). The header row is a label, not values: nothing in it
+//! is reported. A table without a header keeps its cells as a grid, so that the scorer can type
+//! its columns by their contents (see `score::columns`). Each row is one linking unit, located
+//! `row N` where the header is row 1, as a spreadsheet shows it. Quoted multi-line cells, `""`
+//! escapes, `;`, `|` and tab delimiters and a BOM are handled; ragged rows are scanned (extra
+//! cells as `column N`) and noted, not rejected.
+//!
+//! The reader is our own, small and byte-exact: every cell keeps the byte range it came from
+//! (a `""` inside quotes maps to both quote bytes), which the `csv` crate does not expose.
 
 use super::{humanize, Builder, Document};
+use crate::text::Mapped;
 
 /// Extracts a CSV (or, with `Some(b'\t')`, TSV) export; the delimiter is sniffed when `None`.
 pub fn extract_csv(text: &[u8], delimiter: Option<u8>) -> Document {
     let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(text));
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text);
     let mut b = Builder::new();
     let mut header: Option<Vec<String>> = None;
     let mut ragged = 0usize;
     let mut first_ragged = 0usize;
-    for (i, record) in reader.byte_records().enumerate() {
-        let row = i + 1;
-        let record = match record {
-            Ok(r) => r,
-            Err(_) => {
-                b.fault(format!("row {row} could not be parsed as CSV; the rows after it were not scanned"));
-                break;
+    let mut rows = Rows::new(text, 0, delimiter);
+    let mut row = 0;
+    while let Some(cells) = rows.next_row() {
+        row += 1;
+        let plain: Vec<String> = cells.iter().map(|c| c.as_str().to_string()).collect();
+        if row == 1 {
+            if looks_like_header(&plain) {
+                b.start_unit();
+                b.header_row(&cells, "row 1");
+                b.end_unit("row", "row 1");
+                b.paragraph_break();
+                b.start_grid(plain.iter().map(|h| !h.trim().is_empty()).collect());
+                header = Some(plain);
+                continue;
             }
-        };
-        let cells: Vec<String> = record.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect();
-        if i == 0 && looks_like_header(&cells) {
-            b.start_unit();
-            b.text_block(&cells.join(" | "), "row 1");
-            b.end_unit("row", "row 1");
-            b.paragraph_break();
-            header = Some(cells);
-            continue;
+            b.start_grid(Vec::new());
         }
         if let Some(h) = &header {
-            let used = cells.iter().rposition(|c| !c.trim().is_empty()).map_or(0, |p| p + 1);
-            if used > h.len() || cells.len() != h.len() {
+            let used = plain.iter().rposition(|c| !c.trim().is_empty()).map_or(0, |p| p + 1);
+            if used > h.len() || plain.len() != h.len() {
                 ragged += 1;
                 if first_ragged == 0 {
                     first_ragged = row;
                 }
             }
         }
-        emit_row(&mut b, header.as_deref(), &cells, &|col, _| format!("row {row}:{col}"), format!("row {row}"));
+        let ranges =
+            emit_row(&mut b, header.as_deref(), &cells, &|col, _| format!("row {row}:{col}"), format!("row {row}"));
+        b.grid_row(ranges);
+    }
+    if let Some(at) = rows.unterminated {
+        b.note(format!("a quoted cell opened at byte {at} never closes: the rest of the file was read as that cell"));
     }
     if ragged > 0 {
         b.note(format!(
@@ -60,25 +69,31 @@ pub fn extract_csv(text: &[u8], delimiter: Option<u8>) -> Document {
 
 /// Emits one table row as a unit: each non-empty cell on its own line, labelled and fielded by
 /// its column header when there is one. `cell_location` gets the column name and index.
+/// Returns each cell's range in the text (empty where the cell was empty), for typing columns.
 pub fn emit_row(
     b: &mut Builder,
     header: Option<&[String]>,
-    cells: &[String],
+    cells: &[Mapped],
     cell_location: &dyn Fn(&str, usize) -> String,
     unit_location: String,
-) {
+) -> Vec<(usize, usize)> {
     b.start_unit();
+    let mut ranges = Vec::with_capacity(cells.len());
     for (j, cell) in cells.iter().enumerate() {
-        let value = cell.trim();
-        if value.is_empty() {
-            continue;
-        }
+        let (a, z) = cell.trimmed_range();
         let named = header.and_then(|h| h.get(j)).map(|h| h.trim()).filter(|h| !h.is_empty());
-        let col = named.map_or_else(|| format!("column {}", j + 1), str::to_string);
-        let label = named.map(humanize);
-        b.value(label.as_deref(), value, cell_location(&col, j), named);
+        let range = if a >= z {
+            None
+        } else {
+            let col = named.map_or_else(|| format!("column {}", j + 1), str::to_string);
+            let label = named.map(humanize);
+            b.value_range(label.as_deref(), cell, (a, z), cell_location(&col, j), named)
+        };
+        let at = b.text().len();
+        ranges.push(range.unwrap_or((at, at)));
     }
     b.end_unit("row", unit_location);
+    ranges
 }
 
 /// Whether a first row reads as column names: every non-empty cell has a letter and few
@@ -92,7 +107,7 @@ pub fn looks_like_header(cells: &[String]) -> bool {
 }
 
 /// Picks the delimiter that occurs most (outside quotes) in the first line: `,`, `;`, `|` or tab.
-fn sniff_delimiter(text: &[u8]) -> u8 {
+pub fn sniff_delimiter(text: &[u8]) -> u8 {
     let mut counts = [0usize; 4];
     const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
     let mut quoted = false;
@@ -116,6 +131,114 @@ fn sniff_delimiter(text: &[u8]) -> u8 {
     }
 }
 
+/// A reader of delimited rows that keeps each cell's source range (RFC 4180 quoting, tolerant:
+/// a quote is special only at the start of a cell, text after a closing quote is kept).
+pub struct Rows<'a> {
+    text: &'a [u8],
+    pos: usize,
+    end: usize,
+    delimiter: u8,
+    /// Where a quoted cell that never closes was opened, if one did.
+    pub unterminated: Option<usize>,
+}
+
+impl<'a> Rows<'a> {
+    /// Reads `text` from byte `start`, cells separated by `delimiter`.
+    pub fn new(text: &'a [u8], start: usize, delimiter: u8) -> Rows<'a> {
+        Rows { text, pos: start, end: text.len(), delimiter, unterminated: None }
+    }
+
+    /// Reads only up to byte `end` (a block of lines inside a larger text).
+    pub fn until(mut self, end: usize) -> Rows<'a> {
+        self.end = end.min(self.text.len());
+        self
+    }
+
+    /// Returns the byte offset the next row starts at.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Returns the next non-blank row's cells, each mapped to its bytes.
+    pub fn next_row(&mut self) -> Option<Vec<Mapped>> {
+        loop {
+            if self.pos >= self.end {
+                return None;
+            }
+            let cells = self.row();
+            let blank = cells.len() == 1 && cells[0].as_str().trim().is_empty();
+            if !blank {
+                return Some(cells);
+            }
+        }
+    }
+
+    fn row(&mut self) -> Vec<Mapped> {
+        let (text, d) = (&self.text[..self.end], self.delimiter);
+        let mut cells = Vec::new();
+        loop {
+            let mut cell = Mapped::new();
+            let mut i = self.pos;
+            if text.get(i) == Some(&b'"') {
+                i += 1;
+                loop {
+                    match memchr::memchr(b'"', &text[i..]) {
+                        None => {
+                            push_bytes(&mut cell, text, i, text.len());
+                            self.unterminated.get_or_insert(self.pos);
+                            i = text.len();
+                            break;
+                        }
+                        Some(q) => {
+                            let q = i + q;
+                            push_bytes(&mut cell, text, i, q);
+                            if text.get(q + 1) == Some(&b'"') {
+                                cell.push_decoded("\"", (q, q + 2));
+                                i = q + 2;
+                            } else {
+                                i = q + 1;
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            let stop = memchr::memchr2(d, b'\n', &text[i..]).map_or(text.len(), |p| i + p);
+            let trimmed = if stop < text.len() && text[stop] == b'\n' && stop > i && text[stop - 1] == b'\r' {
+                stop - 1
+            } else {
+                stop
+            };
+            push_bytes(&mut cell, text, i, trimmed);
+            cells.push(cell);
+            self.pos = stop + 1;
+            if stop >= text.len() {
+                self.pos = self.end;
+                return cells;
+            }
+            if text[stop] == b'\n' {
+                return cells;
+            }
+            if self.pos >= text.len() {
+                // A delimiter ends the text: one more, empty, cell.
+                cells.push(Mapped::new());
+                return cells;
+            }
+        }
+    }
+}
+
+/// Appends `text[a..b]` to `cell`: verbatim when it is UTF-8, else decoded as a whole.
+fn push_bytes(cell: &mut Mapped, text: &[u8], a: usize, b: usize) {
+    if a >= b {
+        return;
+    }
+    match std::str::from_utf8(&text[a..b]) {
+        Ok(s) => cell.push_exact(s, a),
+        Err(_) => cell.push_decoded(&String::from_utf8_lossy(&text[a..b]), (a, b)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,11 +251,48 @@ mod tests {
         assert!(text.contains("mrn: 4071938\n"));
         let seg = d.segments.iter().find(|s| s.location == "row 2:mrn").unwrap();
         assert_eq!(&d.text[seg.start..seg.end], b"4071938");
-        assert_eq!(seg.field.as_deref(), Some("mrn"));
+        assert_eq!(d.field_at(seg.start, seg.end), Some("mrn"));
         assert!(d.segments.iter().any(|s| s.location == "row 3:column 4"));
         assert_eq!(d.unit_locations, vec!["row 1", "row 2", "row 3"]);
         assert_eq!(d.notes.len(), 1, "{:?}", d.notes);
         assert!(d.notes[0].starts_with("1 row has"), "{:?}", d.notes);
+        assert_eq!(d.labels.len(), 1, "the header row is a label");
+    }
+
+    #[test]
+    fn every_cell_maps_back_to_its_bytes() {
+        let src = b"name,note\r\n\"Vale, Rhonda\",\"said \"\"hi\"\"\"\r\nTobin Quill,plain\r\n";
+        let d = extract_csv(src, None);
+        for seg in d.segments.iter().filter(|s| s.location != "row 1") {
+            let got = d.map.locate(seg.start, seg.end).unwrap();
+            let value = &d.text[seg.start..seg.end];
+            if value == b"said \"hi\"" {
+                assert_eq!(&src[got.start..got.end], b"said \"\"hi\"\"");
+            } else {
+                assert_eq!(&src[got.start..got.end], value, "{}", seg.location);
+            }
+        }
+        assert!(d.grids.is_empty(), "a named table needs no typing");
+    }
+
+    #[test]
+    fn headerless_tables_keep_a_grid() {
+        let d = extract_csv(b"Hope,4071938,E11.9\nAda,5512093,J45.909\n", None);
+        assert_eq!(d.grids.len(), 1);
+        assert_eq!(d.grids[0].rows.len(), 2);
+        let (s, e) = d.grids[0].rows[1][2];
+        assert_eq!(&d.text[s..e], b"J45.909");
+    }
+
+    #[test]
+    fn rows_end_cleanly_whatever_the_input() {
+        let mut r = Rows::new(b"a,\"b\nc\",", 0, b',');
+        let cells: Vec<String> = r.next_row().unwrap().iter().map(|c| c.as_str().to_string()).collect();
+        assert_eq!(cells, vec!["a", "b\nc", ""]);
+        assert!(r.next_row().is_none());
+        let mut r = Rows::new(b"\"open,x\n", 0, b',');
+        assert_eq!(r.next_row().unwrap()[0].as_str(), "open,x\n");
+        assert_eq!(r.unterminated, Some(0));
     }
 
     #[test]

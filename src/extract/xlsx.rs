@@ -10,8 +10,9 @@
 
 use super::archive::{self, Zip};
 use super::table::{emit_row, looks_like_header};
-use super::xml::{attr, resolve_ref, xml_error_kind};
+use super::xml::{attr, push_ref, push_text, xml_error_kind};
 use super::{Builder, Ctx, Problem};
+use crate::text::Mapped;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ pub fn extract(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Pr
     let shared = match archive::read_named(z, "xl/sharedStrings.xml", ctx)? {
         Some(bytes) => {
             let (strings, fault) = shared_strings(&bytes);
+            let strings: Vec<Mapped> = strings.into_iter().map(|s| s.in_part("xl/sharedStrings.xml")).collect();
             if let Some(f) = fault {
                 b.fault(format!("part xl/sharedStrings.xml: {f}"));
             }
@@ -46,32 +48,39 @@ pub fn extract(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Pr
         b.text_block(&name, format!("sheet {name}"));
         b.paragraph_break();
         let Some(bytes) = archive::read_named(z, &path, ctx)? else { continue };
-        let (rows, fault) = cells(&bytes, &shared);
+        let (rows, fault) = cells(&bytes, &shared, &path);
         if let Some(f) = fault {
             b.fault(format!("sheet {name}: {f}"));
         }
         let mut header: Option<Vec<String>> = None;
         for (k, (row, cols)) in rows.into_iter().enumerate() {
             let width = cols.keys().next_back().map_or(0, |c| c + 1);
-            let mut dense = vec![String::new(); width];
+            let mut dense = vec![Mapped::new(); width];
             for (c, v) in cols {
                 dense[c] = v;
             }
-            if k == 0 && looks_like_header(&dense) {
-                b.start_unit();
-                b.text_block(&dense.join(" | "), format!("sheet {name}!row {row}"));
-                b.end_unit("row", format!("sheet {name}!row {row}"));
-                header = Some(dense);
-                continue;
+            let plain: Vec<String> = dense.iter().map(|c| c.as_str().to_string()).collect();
+            if k == 0 {
+                if looks_like_header(&plain) {
+                    b.start_unit();
+                    b.header_row(&dense, format!("sheet {name}!row {row}"));
+                    b.end_unit("row", format!("sheet {name}!row {row}"));
+                    b.start_grid(plain.iter().map(|h| !h.trim().is_empty()).collect());
+                    header = Some(plain);
+                    continue;
+                }
+                b.start_grid(Vec::new());
             }
-            emit_row(
+            let ranges = emit_row(
                 b,
                 header.as_deref(),
                 &dense,
                 &|_, j| format!("sheet {name}!{}{row}", column_letters(j)),
                 format!("sheet {name}!row {row}"),
             );
+            b.grid_row(ranges);
         }
+        b.end_grid();
     }
     let comment_parts: Vec<String> =
         z.file_names().filter(|n| n.starts_with("xl/comments") && n.ends_with(".xml")).map(str::to_string).collect();
@@ -145,14 +154,15 @@ fn relationships(rels: &[u8]) -> Vec<(String, String)> {
     out
 }
 
-fn shared_strings(bytes: &[u8]) -> (Vec<String>, Option<String>) {
+fn shared_strings(bytes: &[u8]) -> (Vec<Mapped>, Option<String>) {
     let mut reader = Reader::from_reader(bytes);
     reader.config_mut().check_end_names = false;
     let mut out = Vec::new();
-    let mut cur = String::new();
+    let mut cur = Mapped::new();
     let (mut in_t, mut in_phonetic) = (false, false);
     let mut buf = Vec::new();
     loop {
+        let at = reader.buffer_position() as usize;
         let ev = match read_event(&mut reader, &mut buf) {
             Ok(ev) => ev,
             Err(fault) => return (out, Some(fault)),
@@ -163,15 +173,17 @@ fn shared_strings(bytes: &[u8]) -> (Vec<String>, Option<String>) {
                 b"rPh" => in_phonetic = true,
                 _ => {}
             },
-            Event::Empty(e) if e.local_name().as_ref() == b"si" => out.push(String::new()),
+            Event::Empty(e) if e.local_name().as_ref() == b"si" => out.push(Mapped::new()),
             Event::End(e) => match e.local_name().as_ref() {
                 b"t" => in_t = false,
                 b"rPh" => in_phonetic = false,
                 b"si" => out.push(std::mem::take(&mut cur)),
                 _ => {}
             },
-            Event::Text(t) if in_t && !in_phonetic => cur.push_str(&t.xml10_content().unwrap_or_default()),
-            Event::GeneralRef(r) if in_t && !in_phonetic => cur.push_str(&resolve_ref(&r).unwrap_or_default()),
+            Event::Text(t) if in_t && !in_phonetic => push_text(&mut cur, at, &t),
+            Event::GeneralRef(r) if in_t && !in_phonetic => {
+                push_ref(&mut cur, (at, reader.buffer_position() as usize), &r)
+            }
             Event::Eof => break,
             _ => {}
         }
@@ -187,19 +199,20 @@ fn read_event<'b>(reader: &mut Reader<&[u8]>, buf: &'b mut Vec<u8>) -> Result<Ev
         .map_err(|e| format!("malformed XML at byte {}: {}", reader.error_position(), xml_error_kind(&e)))
 }
 
-type Rows = BTreeMap<u32, BTreeMap<usize, String>>;
+type Rows = BTreeMap<u32, BTreeMap<usize, Mapped>>;
 
-fn cells(bytes: &[u8], shared: &[String]) -> (Rows, Option<String>) {
+fn cells(bytes: &[u8], shared: &[Mapped], part: &str) -> (Rows, Option<String>) {
     let mut reader = Reader::from_reader(bytes);
     reader.config_mut().check_end_names = false;
     let mut rows: Rows = BTreeMap::new();
     let mut row_no = 0u32;
     let mut cell: Option<(usize, String)> = None; // (column, type)
-    let mut value = String::new();
+    let mut value = Mapped::new();
     let (mut in_v, mut in_t) = (false, false);
     let mut next_col = 0usize;
     let mut buf = Vec::new();
     loop {
+        let at = reader.buffer_position() as usize;
         let ev = match read_event(&mut reader, &mut buf) {
             Ok(ev) => ev,
             Err(fault) => return (rows, Some(fault)),
@@ -214,7 +227,7 @@ fn cells(bytes: &[u8], shared: &[String]) -> (Rows, Option<String>) {
                     let col = attr(&e, b"r").and_then(|r| column_index(&r)).unwrap_or(next_col);
                     next_col = col + 1;
                     cell = Some((col, attr(&e, b"t").unwrap_or_default()));
-                    value.clear();
+                    value = Mapped::new();
                 }
                 b"v" => in_v = true,
                 b"t" => in_t = true,
@@ -226,22 +239,20 @@ fn cells(bytes: &[u8], shared: &[String]) -> (Rows, Option<String>) {
                 b"c" => {
                     if let Some((col, kind)) = cell.take() {
                         let v = match kind.as_str() {
-                            "s" => value.trim().parse::<usize>().ok().and_then(|i| shared.get(i)).cloned(),
+                            "s" => value.as_str().trim().parse::<usize>().ok().and_then(|i| shared.get(i)).cloned(),
                             "b" | "e" => None,
-                            _ => Some(std::mem::take(&mut value)),
+                            _ => Some(std::mem::take(&mut value).in_part(part)),
                         };
-                        if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
+                        if let Some(v) = v.filter(|v| !v.as_str().trim().is_empty()) {
                             rows.entry(row_no.max(1)).or_default().insert(col, v);
                         }
                     }
                 }
                 _ => {}
             },
-            Event::Text(t) if (in_v || in_t) && cell.is_some() => {
-                value.push_str(&t.xml10_content().unwrap_or_default())
-            }
+            Event::Text(t) if (in_v || in_t) && cell.is_some() => push_text(&mut value, at, &t),
             Event::GeneralRef(r) if (in_v || in_t) && cell.is_some() => {
-                value.push_str(&resolve_ref(&r).unwrap_or_default())
+                push_ref(&mut value, (at, reader.buffer_position() as usize), &r)
             }
             Event::Eof => break,
             _ => {}

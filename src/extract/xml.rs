@@ -10,16 +10,17 @@
 //! and an unknown `&name;` is dropped. Only the five XML entities and character references are
 //! resolved.
 
-use quick_xml::events::{BytesStart, Event};
+use crate::text::Mapped;
+use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
 use quick_xml::Reader;
 
-/// One paragraph of an XML part.
+/// One paragraph of an XML part, its text mapped to the part's bytes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Para {
     /// The visible text, tracked insertions included.
-    pub text: String,
+    pub text: Mapped,
     /// Text of tracked deletions in the paragraph.
-    pub deleted: String,
+    pub deleted: Mapped,
     /// The enclosing numbered container (`comment`, `footnote`, …) and its 1-based number.
     pub container: Option<(&'static str, usize)>,
     /// Table, row and cell numbers (1-based) when the paragraph sits in a table cell.
@@ -63,6 +64,25 @@ pub fn resolve_ref(r: &quick_xml::events::BytesRef<'_>) -> Option<String> {
     quick_xml::escape::resolve_xml_entity(&name).map(str::to_string)
 }
 
+/// Appends the text of a text event that starts at byte `at` of its part: verbatim when the
+/// content is the raw bytes, else (normalised line ends) as decoded from them.
+pub fn push_text(m: &mut Mapped, at: usize, t: &BytesText<'_>) {
+    let raw: &[u8] = t;
+    let content = t.xml10_content().unwrap_or_default();
+    if content.as_bytes() == raw {
+        m.push_exact(&content, at);
+    } else {
+        m.push_decoded(&content, (at, at + raw.len()));
+    }
+}
+
+/// Appends what a reference (`&amp;`, `&#233;`) spanning `range` of its part stands for.
+pub fn push_ref(m: &mut Mapped, range: (usize, usize), r: &BytesRef<'_>) {
+    if let Some(s) = resolve_ref(r) {
+        m.push_decoded(&s, range);
+    }
+}
+
 /// Returns the paragraphs of one XML part, in document order of their ends, and, for a
 /// malformed part, what is wrong with it (the paragraphs read before the fault are kept).
 pub fn paragraphs(xml: &[u8]) -> (Vec<Para>, Option<String>) {
@@ -80,6 +100,7 @@ pub fn paragraphs(xml: &[u8]) -> (Vec<Para>, Option<String>) {
     let mut buf = Vec::new();
     let mut fault = None;
     loop {
+        let at = reader.buffer_position() as usize;
         let ev = match reader.read_event_into(&mut buf) {
             Ok(ev) => ev,
             Err(e) => {
@@ -87,6 +108,7 @@ pub fn paragraphs(xml: &[u8]) -> (Vec<Para>, Option<String>) {
                 break;
             }
         };
+        let after = reader.buffer_position() as usize;
         match ev {
             Event::Start(e) => {
                 let name = e.name().as_ref().to_vec();
@@ -105,8 +127,8 @@ pub fn paragraphs(xml: &[u8]) -> (Vec<Para>, Option<String>) {
                     b"text:s" => " ",
                     _ => "",
                 };
-                if let Some(p) = open.last_mut() {
-                    p.text.push_str(add);
+                if let Some(p) = open.last_mut().filter(|_| !add.is_empty()) {
+                    p.text.push_decoded(add, (at, after));
                 }
             }
             Event::End(e) => {
@@ -118,21 +140,19 @@ pub fn paragraphs(xml: &[u8]) -> (Vec<Para>, Option<String>) {
             }
             Event::Text(t) => {
                 if let Some(cur) = stack.last().filter(|n| TEXT.contains(&n.as_slice())) {
-                    let s = t.xml10_content().unwrap_or_default();
-                    push_text(&mut open, cur, &s, deleting > 0);
+                    add(&mut open, cur, deleting > 0, |m| push_text(m, at, &t));
                 }
             }
             Event::CData(t) => {
                 if let Some(cur) = stack.last().filter(|n| TEXT.contains(&n.as_slice())) {
                     let s = String::from_utf8_lossy(&t).into_owned();
-                    push_text(&mut open, cur, &s, deleting > 0);
+                    // `<![CDATA[` is 9 bytes: the content follows it verbatim.
+                    add(&mut open, cur, deleting > 0, |m| m.push_exact(&s, at + 9));
                 }
             }
             Event::GeneralRef(r) => {
                 if let Some(cur) = stack.last().filter(|n| TEXT.contains(&n.as_slice())) {
-                    if let Some(s) = resolve_ref(&r) {
-                        push_text(&mut open, cur, &s, deleting > 0);
-                    }
+                    add(&mut open, cur, deleting > 0, |m| push_ref(m, (at, after), &r));
                 }
             }
             Event::Eof => break,
@@ -142,19 +162,20 @@ pub fn paragraphs(xml: &[u8]) -> (Vec<Para>, Option<String>) {
     }
     // A truncated part still yields what it had.
     while let Some(p) = open.pop() {
-        if !p.text.trim().is_empty() || !p.deleted.trim().is_empty() {
+        if !p.text.as_str().trim().is_empty() || !p.deleted.as_str().trim().is_empty() {
             out.push(p);
         }
     }
     (out, fault)
 }
 
-fn push_text(open: &mut [Para], element: &[u8], s: &str, deleting: bool) {
+/// Adds text to the innermost open paragraph: to its deletions inside a tracked deletion.
+fn add(open: &mut [Para], element: &[u8], deleting: bool, f: impl FnOnce(&mut Mapped)) {
     if let Some(p) = open.last_mut() {
         if element == b"w:delText" || deleting {
-            p.deleted.push_str(s);
+            f(&mut p.deleted);
         } else {
-            p.text.push_str(s);
+            f(&mut p.text);
         }
     }
 }
@@ -213,7 +234,7 @@ fn end(
 ) {
     if PARAGRAPHS.contains(&name) {
         if let Some(p) = open.pop() {
-            if !p.text.trim().is_empty() || !p.deleted.trim().is_empty() {
+            if !p.text.as_str().trim().is_empty() || !p.deleted.as_str().trim().is_empty() {
                 out.push(p);
             }
         }
@@ -252,17 +273,24 @@ mod tests {
         </w:body></w:document>"#;
         let (ps, fault) = paragraphs(xml);
         assert_eq!(fault, None);
-        assert_eq!(ps[0].text, "Hello\tworld & you again");
-        assert_eq!(ps[0].deleted, "secret");
+        assert_eq!(ps[0].text.as_str(), "Hello\tworld & you again");
+        assert_eq!(ps[0].deleted.as_str(), "secret");
         assert_eq!(ps[1].cell, Some((1, 1, 1)));
-        assert_eq!(ps[2].text, "B1");
+        assert_eq!(ps[2].text.as_str(), "B1");
         assert_eq!(ps[2].cell, Some((1, 1, 2)));
+        // Every piece of text maps back to the part's bytes.
+        let mut m = crate::text::SourceMap::new();
+        ps[0].text.each_piece(|t, s, e| m.push(t, None, s, e));
+        let hello = m.locate(0, 5).unwrap();
+        assert_eq!(&xml[hello.start..hello.end], b"Hello");
+        let amp = m.locate(12, 13).unwrap();
+        assert_eq!(&xml[amp.start..amp.end], b"&amp;");
     }
 
     #[test]
     fn a_malformed_part_keeps_what_came_before() {
         let (ps, fault) = paragraphs(br#"<w:p><w:r><w:t>kept</w:t></w:r></w:p><w:p><w:r><w:t x="1"#);
-        assert_eq!(ps[0].text, "kept");
+        assert_eq!(ps[0].text.as_str(), "kept");
         assert!(fault.unwrap().starts_with("malformed XML at byte"));
     }
 
@@ -272,7 +300,7 @@ mod tests {
             <w:document><w:p><w:r><w:t>a&lol2;b&#233;</w:t></w:r></w:p></w:document>"#;
         let (ps, fault) = paragraphs(xml);
         assert_eq!(fault, None);
-        assert_eq!(ps[0].text, "ab\u{e9}");
+        assert_eq!(ps[0].text.as_str(), "ab\u{e9}");
     }
 
     #[test]
@@ -280,9 +308,9 @@ mod tests {
         let xml = br#"<office:text><text:p>Before <office:annotation><dc:creator>x</dc:creator><text:p>note</text:p></office:annotation>after<text:s/>end</text:p></office:text>"#;
         let (ps, fault) = paragraphs(xml);
         assert_eq!(fault, None);
-        assert_eq!(ps[0].text, "note");
+        assert_eq!(ps[0].text.as_str(), "note");
         assert_eq!(ps[0].container, Some(("comment", 1)));
-        assert_eq!(ps[1].text, "Before after end");
+        assert_eq!(ps[1].text.as_str(), "Before after end");
         assert_eq!(ps[1].container, None);
     }
 }

@@ -21,6 +21,8 @@ use crate::scan::{FileResult, Outcome};
 use std::io::Write;
 use std::path::Path;
 
+pub use crate::text::human_bytes;
+
 /// Renders the report in the configured format.
 ///
 /// Large parts render on rayon's global pool (see [`write_per_file`]); [`emit`] sizes it to
@@ -286,22 +288,6 @@ pub fn left_out_lines(left_out: &[crate::input::LeftOut]) -> Vec<String> {
             format!("left out {}{after} ({}){how}", what.join(" and "), paths.join(", "))
         })
         .collect()
-}
-
-/// Formats a byte count for people (`12.3 KB`).
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
 }
 
 #[cfg(test)]

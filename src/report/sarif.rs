@@ -6,7 +6,7 @@
 //! (it is uploaded), so it carries masked values only, in the message text, even with
 //! `--show-values`, and never a `snippet`.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Breach, Finding, Severity};
 use crate::input::{relative_to, slash};
 use crate::rules::Rule;
 use crate::scan::Outcome;
@@ -121,13 +121,39 @@ fn short_decimal(x: f32) -> Value {
 }
 
 fn region(f: &Finding) -> Option<Value> {
-    // Extracted formats (rows, JSON paths) have no line in the file itself: point at the file.
-    if f.location.is_some() {
-        return None;
+    match (&f.source, &f.location) {
+        // Plain text: the value is in the file as is, and masking keeps the number of
+        // characters, so the masked value measures the span.
+        (Some(src), None) if src.part.is_none() => {
+            let width = f.masked.chars().count().max(1);
+            Some(json!({"startLine": f.line, "startColumn": f.column, "endLine": f.line, "endColumn": f.column + width,
+                        "byteOffset": src.start, "byteLength": src.end - src.start}))
+        }
+        // An extracted value whose bytes the file holds (a CSV cell, a JSON string, HTML text):
+        // where it starts, and its bytes.
+        (Some(src), _) if src.part.is_none() => Some(json!({"startLine": f.line, "startColumn": f.column,
+                        "byteOffset": src.start, "byteLength": src.end - src.start})),
+        // Inside a package part (Word, e-mail transfer encoding) or with no source: the file.
+        (_, Some(_)) => None,
+        (None, None) => {
+            let width = f.masked.chars().count().max(1);
+            Some(
+                json!({"startLine": f.line, "startColumn": f.column, "endLine": f.line, "endColumn": f.column + width}),
+            )
+        }
+        (Some(_), None) => None,
     }
-    // Masking keeps the number of characters, so the masked value measures the span.
-    let width = f.masked.chars().count().max(1);
-    Some(json!({"startLine": f.line, "startColumn": f.column, "endLine": f.line, "endColumn": f.column + width}))
+}
+
+fn breach_region(b: &Breach) -> Option<Value> {
+    match &b.source {
+        Some(src) if src.part.is_none() => {
+            Some(json!({"startLine": b.line, "byteOffset": src.start, "byteLength": src.end - src.start}))
+        }
+        Some(_) => None,
+        None if b.location.is_some() => None,
+        None => Some(json!({"startLine": b.line})),
+    }
 }
 
 fn location(uri: &str, region: Option<Value>) -> Value {
@@ -222,8 +248,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
                 .filter_map(|&i| file.findings.get(i))
                 .map(|f| format!("{} {}", f.category, f.masked))
                 .collect();
-            // A line of extracted text (a DOCX paragraph, a CSV row) is no line of the file.
-            let shown = (member.is_none() && b.location.is_none()).then(|| json!({"startLine": b.line}));
+            let shown = if member.is_some() { None } else { breach_region(b) };
             let at = b.location.as_ref().map(|l| format!(" at {l}")).unwrap_or_default();
             results.push(json!({
                 "ruleId": BREACH_RULE,

@@ -10,9 +10,12 @@
 //! finding of that category inside it gains the rule's `context_boost` and at least its
 //! severity; a finding covering exactly the value is re-read as that category (a 10-digit MRN
 //! is not a phone); when nothing of that category was found, the whole value (trimmed, not a
-//! placeholder such as `N/A`, passing the rule's validators) becomes a finding of the rule.
+//! placeholder such as `N/A`, passing the rule's validators) becomes a finding of the rule. A
+//! name found under a field the name rule refuses (`provider`, `site`, `department`) is kept
+//! but marked as nobody the record is about, so it links no breach.
 
 use super::Scored;
+use crate::engine::names::EVIDENCE_STAFF;
 use crate::engine::{Candidate, Engine};
 use crate::finding::Category;
 use crate::rules::{Matcher, Rule};
@@ -32,36 +35,24 @@ pub struct Field<'a> {
     pub name: &'a str,
 }
 
-/// Returns a field name as lower-case words: `patient_name`, `patientName` → `patient name`.
-pub fn words(field: &str) -> String {
-    let mut out = String::with_capacity(field.len() + 4);
-    let mut prev: Option<char> = None;
-    for c in field.chars() {
-        if c == '_' || c == '-' || c == '.' || c == '/' || c.is_whitespace() {
-            if !out.ends_with(' ') && !out.is_empty() {
-                out.push(' ');
-            }
-        } else {
-            if c.is_uppercase() && prev.is_some_and(|p| p.is_lowercase()) && !out.ends_with(' ') {
-                out.push(' ');
-            }
-            out.extend(c.to_lowercase());
-        }
-        prev = Some(c);
-    }
-    out.trim_end().to_string()
-}
+pub use crate::text::words::field_words as words;
 
 /// Returns the end of the last occurrence of `term` in `hay` on word boundaries.
+///
+/// A byte scan rather than `str::match_indices`: field names are a few words long, and building
+/// a substring searcher per rule term and field cost a fifth of a scan of short notes.
 fn word_end(hay: &str, term: &str) -> Option<usize> {
+    let (h, t) = (hay.as_bytes(), term.as_bytes());
+    if t.is_empty() || t.len() > h.len() {
+        return None;
+    }
     let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    hay.match_indices(term)
-        .filter(|(i, _)| {
-            let e = i + term.len();
-            !is_word(hay[..*i].chars().next_back()) && !is_word(hay[e..].chars().next())
-        })
-        .map(|(i, _)| i + term.len())
-        .last()
+    // `term` starts with a whole character, so a match starts on a character boundary.
+    (0..=h.len() - t.len())
+        .rev()
+        .filter(|&i| h[i] == t[0] && &h[i..i + t.len()] == t)
+        .find(|&i| !is_word(hay[..i].chars().next_back()) && !is_word(hay[i + t.len()..].chars().next()))
+        .map(|i| i + t.len())
 }
 
 /// Returns the index of the field rule that claims the field `name`, if any.
@@ -83,6 +74,36 @@ pub fn classify(rules: &[Rule], name: &str) -> Option<usize> {
     best.map(|(_, _, i)| i)
 }
 
+/// Whether the field `name` is one the name column rule refuses (`provider`, `site`,
+/// `department`): its values are not the row's person.
+fn vetoes_names(rules: &[Rule], name: &str) -> bool {
+    let norm = words(name);
+    rules.iter().any(|r| {
+        is_field_rule(r)
+            && r.category == Category::Name
+            && r.negative_context.iter().any(|w| word_end(&norm, w).is_some())
+    })
+}
+
+/// Whether any of the field `names` is claimed by a field rule for something that identifies a
+/// person by itself (a name, a record number, a date of birth, an SSN, a plan or account
+/// number): a block of `Key: value` lines with such a key is a record about someone.
+pub fn names_a_person<'a>(rules: &[Rule], mut names: impl Iterator<Item = &'a str>) -> bool {
+    names.any(|n| {
+        classify(rules, n).is_some_and(|i| {
+            matches!(
+                rules[i].category,
+                Category::Name
+                    | Category::Mrn
+                    | Category::Ssn
+                    | Category::Date
+                    | Category::HealthPlan
+                    | Category::Account
+            )
+        })
+    })
+}
+
 /// Whether `rule` classifies fields.
 pub fn is_field_rule(rule: &Rule) -> bool {
     matches!(&rule.matcher, Matcher::Detector(d) if d == DETECTOR)
@@ -94,10 +115,33 @@ pub fn apply(engine: &Engine, text: &[u8], fields: &[Field<'_>], scored: &mut Ve
     if fields.is_empty() || !rules.iter().any(is_field_rule) {
         return;
     }
-    let mut claims: HashMap<&str, Option<usize>> = HashMap::new();
+    // Per field name: the rule claiming it, and whether it refuses names. An export repeats a
+    // few names on every row, so a short list searched by pointer first beats hashing.
+    let mut known: Vec<(&str, Option<usize>, bool)> = Vec::new();
+    let mut claims: HashMap<&str, (Option<usize>, bool)> = HashMap::new();
     let mut added = Vec::new();
     for f in fields {
-        let Some(ri) = *claims.entry(f.name).or_insert_with(|| classify(rules, f.name)) else { continue };
+        let (claim, not_people) = match known.iter().find(|k| std::ptr::eq(k.0, f.name) || k.0 == f.name) {
+            Some(k) => (k.1, k.2),
+            None => {
+                let c = *claims.entry(f.name).or_insert_with(|| (classify(rules, f.name), vetoes_names(rules, f.name)));
+                if known.len() < 32 {
+                    known.push((f.name, c.0, c.1));
+                }
+                c
+            }
+        };
+        // A column that says it is not a person's (a provider, a site, a department): a name
+        // found in it is nobody the row is about, so it identifies no patient.
+        if not_people {
+            let first = scored.partition_point(|s| s.candidate.start < f.start);
+            for s in scored[first..].iter_mut().take_while(|s| s.candidate.start < f.end) {
+                if rules[s.candidate.rule].category == Category::Name {
+                    s.candidate.evidence |= EVIDENCE_STAFF;
+                }
+            }
+        }
+        let Some(ri) = claim else { continue };
         let rule = &rules[ri];
         let (vs, ve) = trim(text, f.start, f.end.min(text.len()));
         if vs >= ve {

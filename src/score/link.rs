@@ -18,17 +18,7 @@ use crate::engine::{handles, Engine};
 use crate::finding::{Category, Severity};
 use crate::text::segment::{self, BlockKind};
 
-/// A unit of text supplied by an extractor (a CSV row, a JSON object, a paragraph of a DOCX):
-/// findings inside one unit are linked, whatever its sentences.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Unit {
-    /// Byte offset of the unit's start in the scanned text.
-    pub start: usize,
-    /// Byte offset one past its end.
-    pub end: usize,
-    /// What it is, for explanations (`row`, `object`, `paragraph`, …).
-    pub kind: &'static str,
-}
+pub use crate::text::Unit;
 
 /// One breach: the linked findings (indices into the scored list) and why.
 #[derive(Clone, Debug, PartialEq)]

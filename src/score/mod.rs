@@ -6,6 +6,7 @@
 //! one stands. Linking: an identifier and a health fact in the same unit of text (see
 //! [`link`]) make a breach, which raises both to `high`.
 
+pub mod columns;
 pub mod field;
 pub mod link;
 

@@ -342,6 +342,7 @@ mod tests {
             masked: Default::default(),
             value: None,
             location: None,
+            source: None,
             fingerprint: None,
             staff: false,
         }

@@ -4,13 +4,15 @@
 //! `phiscan:allow` (every finding on this line), `phiscan:allow RULE-ID[,RULE-ID]` (only those
 //! rules), and `phiscan:allow-next-line [RULE-ID,…]` (the line below). A reason may follow `--`.
 //! They act on scored candidates before breach linking, like the config allow-list, so an
-//! allowed value cannot make a breach. A directive that excused nothing, or that names no active
+//! allowed value cannot make a breach. Lines are counted in the source a person edits: for an
+//! extracted format (HTML, CSV, JSON, e-mail) a directive excuses the findings whose source is
+//! on its line, so `<!-- phiscan:allow -->` works in `.html` as in `.md`. A directive that excused nothing, or that names no active
 //! rule, becomes a [`Warning`]: a stale suppression is a hole waiting for the next value.
 
 use super::Warning;
 use crate::rules::Rule;
-use crate::scan::LineIndex;
 use crate::score::Scored;
+use crate::text::LineIndex;
 
 const MARKER: &[u8] = b"phiscan:allow";
 const NEXT_LINE: &[u8] = b"-next-line";
@@ -68,28 +70,30 @@ fn rule_ids(mut rest: &[u8]) -> Vec<String> {
     ids
 }
 
-/// Drops the candidates that directives in `text` excuse; returns how many were dropped and the
-/// warnings for directives that excused nothing or name no active rule.
-pub fn apply(path: &str, text: &[u8], rules: &[Rule], scored: &mut Vec<Scored>) -> (usize, Vec<Warning>) {
+/// Returns which candidates the directives in `text` excuse (`lines[k]` is the line of
+/// `text` candidate `k` is on) and the warnings for directives that excused nothing or name no
+/// active rule.
+pub fn apply(path: &str, text: &[u8], rules: &[Rule], scored: &[Scored], lines: &[usize]) -> (Vec<bool>, Vec<Warning>) {
     let directives = parse(text);
     if directives.is_empty() {
-        return (0, Vec::new());
+        return (vec![false; scored.len()], Vec::new());
     }
     let mut used = vec![false; directives.len()];
-    let mut lines = LineIndex::new(text);
-    let before = scored.len();
-    scored.retain(|s| {
-        let (line, _) = lines.locate(s.candidate.start);
-        let id = &rules[s.candidate.rule].id;
-        let mut excused = false;
-        for (d, u) in directives.iter().zip(used.iter_mut()) {
-            if d.target == line && (d.rules.is_empty() || d.rules.iter().any(|r| r == id)) {
-                *u = true;
-                excused = true;
+    let excused: Vec<bool> = scored
+        .iter()
+        .zip(lines)
+        .map(|(s, &line)| {
+            let id = &rules[s.candidate.rule].id;
+            let mut excused = false;
+            for (d, u) in directives.iter().zip(used.iter_mut()) {
+                if d.target == line && (d.rules.is_empty() || d.rules.iter().any(|r| r == id)) {
+                    *u = true;
+                    excused = true;
+                }
             }
-        }
-        !excused
-    });
+            excused
+        })
+        .collect();
     let mut warnings = Vec::new();
     for (d, u) in directives.iter().zip(&used) {
         // Rule ids are shown as typed, never masked: they are not patient data (the parser
@@ -112,7 +116,7 @@ pub fn apply(path: &str, text: &[u8], rules: &[Rule], scored: &mut Vec<Scored>) 
             warnings.push(Warning { path: path.to_string(), line: d.line, message });
         }
     }
-    (before - scored.len(), warnings)
+    (excused, warnings)
 }
 
 /// Returns the active rule id nearest to a mistyped `id` (at most two edits away), if any.

@@ -3,6 +3,7 @@
 mod daily;
 mod formats;
 mod gate;
+mod records;
 mod scan;
 mod serve;
 mod util;
