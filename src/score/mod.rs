@@ -8,6 +8,7 @@
 
 pub mod field;
 pub mod link;
+pub mod window;
 
 use crate::engine::{Candidate, Engine};
 use crate::finding::Severity;
@@ -28,11 +29,11 @@ pub struct Scored {
     pub severity: Severity,
 }
 
-/// Returns the context window around `start..end`.
+/// Returns the context window around `start..end`: at most [`WINDOW_BEFORE`] bytes before and
+/// [`WINDOW_AFTER`] after, clipped to the match's own field so that in a `Label: value` form a
+/// neighbouring line's label is never read as this value's context (see [`window`]).
 pub fn window(text: &[u8], start: usize, end: usize) -> (&[u8], &[u8]) {
-    let before = &text[start.saturating_sub(WINDOW_BEFORE)..start];
-    let after = &text[end..(end + WINDOW_AFTER).min(text.len())];
-    (before, after)
+    window::clipped(text, start, end, WINDOW_BEFORE, WINDOW_AFTER)
 }
 
 /// Applies context to each candidate and keeps those at or above `min_confidence`, resolving
