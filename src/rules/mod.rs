@@ -55,6 +55,10 @@ pub struct RuleSpec {
     /// Severity to use when a context word is present (e.g. a date next to "DOB" is `high`).
     #[serde(default)]
     pub context_severity: Option<String>,
+    /// Bytes searched for context words before and after a match (default `[64, 40]`); a
+    /// narrow window reads only the words next to the match ("pain 4/10", "1/2 NS").
+    #[serde(default)]
+    pub context_window: Option<[usize; 2]>,
     /// What the rule detects and why it matters.
     pub description: String,
     /// Synthetic texts in which the rule must find something.
@@ -118,6 +122,8 @@ pub struct Rule {
     pub context_penalty: f32,
     /// Severity when a context word is present.
     pub context_severity: Option<Severity>,
+    /// Bytes searched for context words before and after a match.
+    pub context_window: (usize, usize),
     /// What it detects and why.
     pub description: String,
     /// Texts that must yield a finding of this rule.
@@ -127,6 +133,9 @@ pub struct Rule {
     /// Where it came from (`built-in:ssn.toml` or a path).
     pub origin: String,
 }
+
+/// The widest context window a rule may ask for, in bytes on each side.
+pub const MAX_CONTEXT_WINDOW: usize = 256;
 
 /// The detectors implemented in code that a rule may name.
 pub const DETECTORS: &[&str] =
@@ -180,6 +189,13 @@ impl RuleSpec {
         if self.description.trim().is_empty() {
             return Err(err("a rule needs a description".into()));
         }
+        let context_window = match self.context_window {
+            Some([b, a]) if b > MAX_CONTEXT_WINDOW || a > MAX_CONTEXT_WINDOW => {
+                return Err(err(format!("context_window holds byte counts of at most {MAX_CONTEXT_WINDOW}")))
+            }
+            Some([b, a]) => (b, a),
+            None => (crate::score::WINDOW_BEFORE, crate::score::WINDOW_AFTER),
+        };
         Ok(Rule {
             id: self.id,
             name: self.name,
@@ -193,6 +209,7 @@ impl RuleSpec {
             context_boost: self.context_boost.unwrap_or(0.35),
             context_penalty: self.context_penalty.unwrap_or(0.35),
             context_severity,
+            context_window,
             description: self.description,
             examples: self.examples,
             negative_examples: self.negative_examples,

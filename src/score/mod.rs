@@ -11,7 +11,7 @@ pub mod link;
 pub mod window;
 
 use crate::engine::{Candidate, Engine};
-use crate::finding::Severity;
+use crate::finding::{Category, Severity};
 
 /// Bytes of text before a match searched for context words.
 pub const WINDOW_BEFORE: usize = 64;
@@ -40,11 +40,11 @@ pub fn window(text: &[u8], start: usize, end: usize) -> (&[u8], &[u8]) {
 /// overlaps in favour of the more confident (then longer, then earlier-listed rule) candidate.
 pub fn score(engine: &Engine, text: &[u8], candidates: Vec<Candidate>, min_confidence: f32) -> Vec<Scored> {
     let rules = engine.rules();
-    let mut scored: Vec<Scored> = candidates
+    let scored: Vec<Scored> = candidates
         .into_iter()
         .map(|c| {
             let rule = &rules[c.rule];
-            let (before, after) = window(text, c.start, c.end);
+            let (before, after) = window::clipped(text, c.start, c.end, rule.context_window.0, rule.context_window.1);
             let (positive, negative) = engine.context_words(c.rule);
             let near = |w: &crate::engine::context::WordSet| w.occurs_in(before) || w.occurs_in(after);
             let mut confidence = c.confidence;
@@ -62,28 +62,54 @@ pub fn score(engine: &Engine, text: &[u8], candidates: Vec<Candidate>, min_confi
         })
         .filter(|s| s.confidence >= min_confidence)
         .collect();
-    resolve_overlaps(&mut scored);
-    scored
+    // An IP address that is a URL's host identifies a device of its own: report the URL and
+    // the address. Everything else that overlaps is settled by `resolve_overlaps`.
+    let category = |s: &Scored| rules[s.candidate.rule].category;
+    let urls: Vec<(usize, usize)> =
+        scored.iter().filter(|s| category(s) == Category::Url).map(|s| (s.candidate.start, s.candidate.end)).collect();
+    let in_url = |s: &Scored| urls.iter().any(|&(a, b)| a <= s.candidate.start && s.candidate.end <= b);
+    let (mut hosts, mut rest): (Vec<Scored>, Vec<Scored>) =
+        scored.into_iter().partition(|s| category(s) == Category::Ip && in_url(s));
+    let of_rule = |r: usize| rules[r].category;
+    resolve_overlaps(&mut rest, &of_rule);
+    if !hosts.is_empty() {
+        resolve_overlaps(&mut hosts, &of_rule);
+        let kept: Vec<(usize, usize)> = rest
+            .iter()
+            .filter(|s| category(s) == Category::Url)
+            .map(|s| (s.candidate.start, s.candidate.end))
+            .collect();
+        rest.extend(
+            hosts.into_iter().filter(|h| kept.iter().any(|&(a, b)| a <= h.candidate.start && h.candidate.end <= b)),
+        );
+        rest.sort_by_key(|s| (s.candidate.start, s.candidate.rule));
+    }
+    rest
 }
 
-/// Keeps, among overlapping candidates, the most confident, except that a confident candidate
-/// that contains another (an address around a street named after a person) stands for both;
-/// the result is sorted by start.
-fn resolve_overlaps(scored: &mut Vec<Scored>) {
+/// Keeps, among overlapping candidates, the most confident, except that a candidate that
+/// contains another stands for both when it is confident (an address around a street named
+/// after a person) or of the same category (a whole phone number around a fragment that a
+/// vaguer rule matched with more context); the result is sorted by start.
+fn resolve_overlaps(scored: &mut Vec<Scored>, category: &dyn Fn(usize) -> Category) {
     const CONTAINER: f32 = 0.6;
     scored.sort_by_key(|s| (s.candidate.start, std::cmp::Reverse(s.candidate.end)));
     let mut dominated = vec![false; scored.len()];
     for i in 0..scored.len() {
         let outer = scored[i].candidate;
-        if scored[i].confidence < CONTAINER || dominated[i] {
+        if dominated[i] {
             continue;
         }
+        let confident = scored[i].confidence >= CONTAINER;
         for j in i + 1..scored.len() {
             let inner = scored[j].candidate;
             if inner.start >= outer.end {
                 break;
             }
-            if inner.end <= outer.end && (inner.end - inner.start) < (outer.end - outer.start) {
+            if inner.end <= outer.end
+                && (inner.end - inner.start) < (outer.end - outer.start)
+                && (confident || category(outer.rule) == category(inner.rule))
+            {
                 dominated[j] = true;
             }
         }
