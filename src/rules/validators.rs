@@ -21,6 +21,7 @@ pub const ALL: &[(&str, Validator, &str)] = &[
     ("mbi", mbi, "Medicare Beneficiary Identifier character-class rules"),
     ("nanp", nanp, "North American phone number: valid area code and exchange"),
     ("e164", e164, "+, an assigned country code and a national number of a length that country uses (8 to 15 digits)"),
+    ("any-phone", any_phone, "a North American, E.164 or national phone number (nanp, e164 or national-phone)"),
     ("national-phone", national_phone, "a national phone number: trunk 0 and 8-10 digits (6-11 with an area code in brackets or before /), a 10-digit mobile starting 6-9, or (area) and 8-9 digits"),
     ("date", date, "a real calendar date (month 1-12, day valid for the month, year 1900-2099); month and year, or month and day, alone"),
     ("not-score", not_score, "refuses N/10 with N up to 10: a score on a 0-10 scale (pain 4/10), not a date"),
@@ -351,6 +352,11 @@ pub fn e164(s: &str) -> bool {
     }
     // North America: the rest is a NANP number.
     cc != 1 || (national[0] >= 2 && national[3] >= 2)
+}
+
+/// Whether `s` is a phone number in any form the phone validators know.
+pub fn any_phone(s: &str) -> bool {
+    nanp(s) || e164(s) || national_phone(s)
 }
 
 /// Whether `s` is a phone number in a national form: the trunk prefix 0 and 8 to 10 digits
