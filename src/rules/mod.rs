@@ -46,6 +46,10 @@ pub struct RuleSpec {
     /// Words that, near a match, lower confidence by `context_boost`.
     #[serde(default)]
     pub negative_context: Vec<String>,
+    /// Words that lower confidence only when they follow the match ("1/3 of", "1/2 NS"), where
+    /// the same word before it says nothing ("visit of 4/22").
+    #[serde(default)]
+    pub negative_context_after: Vec<String>,
     /// How much one context word moves confidence (default 0.35).
     #[serde(default)]
     pub context_boost: Option<f32>,
@@ -116,6 +120,8 @@ pub struct Rule {
     pub context: Vec<String>,
     /// Lower-case negative context words.
     pub negative_context: Vec<String>,
+    /// Lower-case negative context words that count only after the match.
+    pub negative_context_after: Vec<String>,
     /// How much one context word moves confidence.
     pub context_boost: f32,
     /// How much a negative context word lowers confidence.
@@ -206,6 +212,7 @@ impl RuleSpec {
             validators: resolved,
             context: self.context.iter().map(|w| w.to_lowercase()).collect(),
             negative_context: self.negative_context.iter().map(|w| w.to_lowercase()).collect(),
+            negative_context_after: self.negative_context_after.iter().map(|w| w.to_lowercase()).collect(),
             context_boost: self.context_boost.unwrap_or(0.35),
             context_penalty: self.context_penalty.unwrap_or(0.35),
             context_severity,
