@@ -47,7 +47,8 @@ pub struct RuleSpec {
     #[serde(default)]
     pub negative_context: Vec<String>,
     /// Words that lower confidence only when they follow the match ("1/3 of", "1/2 NS"), where
-    /// the same word before it says nothing ("visit of 4/22").
+    /// the same word before it says nothing ("visit of 4/22"); read up to the next number,
+    /// which the words after it describe instead ("6/2 3/4 bottles").
     #[serde(default)]
     pub negative_context_after: Vec<String>,
     /// How much one context word moves confidence (default 0.35).

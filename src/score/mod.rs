@@ -53,7 +53,9 @@ pub fn score(engine: &Engine, text: &[u8], candidates: Vec<Candidate>, min_confi
                 severity = s;
             }
         }
-        if near(negative) || engine.negative_after_words(c.rule).occurs_in(after) {
+        // Words after the next number describe that number ("6/2 3/4 bottles"), not this one.
+        let own_after = &after[..after.iter().position(u8::is_ascii_digit).unwrap_or(after.len())];
+        if near(negative) || engine.negative_after_words(c.rule).occurs_in(own_after) {
             confidence -= rule.context_penalty;
         }
         Scored { candidate: c, confidence: confidence.clamp(0.0, 1.0), severity }
