@@ -2,5 +2,6 @@
 
 mod formats;
 mod gate;
+mod identifiers;
 mod scan;
 mod util;
