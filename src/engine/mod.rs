@@ -73,14 +73,17 @@ pub struct Engine {
     multi: Option<Regex>,
     /// For each pattern id of `multi`: the rule index and its value groups.
     patterns: Vec<(usize, Vec<usize>)>,
+    /// For each rule: its pattern id when it is a pattern without value groups, whose
+    /// candidates start where its match starts (see [`Engine::alternatives`]).
+    plain_pattern: Vec<Option<usize>>,
     keywords: Option<AhoCorasick>,
     /// For each keyword pattern id: the rule index.
     keyword_rule: Vec<usize>,
     lexicon: detectors::Detectors,
     /// Rule ids, shared by every finding of the rule.
     ids: Vec<std::sync::Arc<str>>,
-    /// Per rule: its context words and negative context words.
-    context: Vec<(context::WordSet, context::WordSet)>,
+    /// Per rule: its context words, negative context words, and negative words after a match.
+    context: Vec<(context::WordSet, context::WordSet, context::WordSet)>,
 }
 
 impl Engine {
@@ -138,12 +141,24 @@ impl Engine {
                     .map_err(|e| Error::Rule { origin: "engine".into(), id: None, message: e.to_string() })?,
             )
         };
+        let mut plain_pattern = vec![None; rules.len()];
+        for (pid, (rule, groups)) in patterns.iter().enumerate() {
+            if groups.is_empty() {
+                plain_pattern[*rule] = Some(pid);
+            }
+        }
         let ids = rules.iter().map(|r| r.id.as_str().into()).collect();
         let context = rules
             .iter()
-            .map(|r| (context::WordSet::new(&r.context), context::WordSet::new(&r.negative_context)))
+            .map(|r| {
+                (
+                    context::WordSet::new(&r.context),
+                    context::WordSet::new(&r.negative_context),
+                    context::WordSet::new(&r.negative_context_after),
+                )
+            })
             .collect();
-        Ok(Engine { rules, multi, patterns, keywords, keyword_rule, lexicon, ids, context })
+        Ok(Engine { rules, multi, patterns, plain_pattern, keywords, keyword_rule, lexicon, ids, context })
     }
 
     /// Returns the rules, indexed by [`Candidate::rule`].
@@ -153,8 +168,13 @@ impl Engine {
 
     /// Returns rule `i`'s context words and negative context words.
     pub fn context_words(&self, i: usize) -> (&context::WordSet, &context::WordSet) {
-        let (pos, neg) = &self.context[i];
+        let (pos, neg, _) = &self.context[i];
         (pos, neg)
+    }
+
+    /// Returns rule `i`'s negative context words that count only after a match.
+    pub fn negative_after_words(&self, i: usize) -> &context::WordSet {
+        &self.context[i].2
     }
 
     /// Returns the id of rule `i`, shared (cloning it only counts a reference).
@@ -210,6 +230,25 @@ impl Engine {
             // a specific one that starts inside it. Overlaps are settled in `score`.
             at = m.start() + 1;
         }
+    }
+
+    /// Returns the validated candidates of the rules ranked below rule `rule` whose patterns
+    /// also match at `start`, where `rule`'s pattern won.
+    ///
+    /// The regex pass keeps one candidate per start: where several patterns match at the same
+    /// byte, leftmost-first picks the most confident rule, and the others are never tried when
+    /// it validates. That is right as long as the winner stands; when `score` drops it (context
+    /// talked it out of being one, or an overlapping finding beat it), the runner-up deserves
+    /// its turn: "781 595 2017. Per Dr. Okafor" is a phone number even though the street-address
+    /// shape ("… Dr") matched first and lost to the name. Only rules whose candidates start where
+    /// their match starts (no value groups) are asked; the patterns ranked above the winner did
+    /// not match there, so only those below it are searched.
+    pub fn alternatives(&self, text: &[u8], start: usize, rule: usize) -> Vec<Candidate> {
+        let Some(Some(pid)) = self.plain_pattern.get(rule) else { return Vec::new() };
+        (pid + 1..self.patterns.len())
+            .filter_map(|p| self.accept(text, p, start, None))
+            .filter(|c| c.start == start)
+            .collect()
     }
 
     /// Runs pattern `pid` anchored at `start` and returns its candidate when it validates.
@@ -274,5 +313,26 @@ impl Engine {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alternatives_are_the_lower_ranked_rules_matching_at_the_same_start() {
+        let engine = Engine::new(crate::rules::builtin::rules().unwrap()).unwrap();
+        let text = b"call 781 555 0147. Per Dr. Quillan";
+        let rule = |id: &str| engine.rules().iter().position(|r| r.id == id).unwrap();
+        let found = engine.find(text);
+        // The regex pass keeps the street-address shape at the number's start...
+        assert!(found.iter().any(|c| c.rule == rule("us-street-address") && c.start == 5));
+        assert!(!found.iter().any(|c| c.rule == rule("phone-number")));
+        // ...and the phone number is its runner-up there.
+        let alt = engine.alternatives(text, 5, rule("us-street-address"));
+        assert!(alt.iter().any(|c| c.rule == rule("phone-number") && (c.start, c.end) == (5, 17)), "{alt:?}");
+        // Rules with value groups (a label before the value) have no alternatives to offer.
+        assert!(engine.alternatives(text, 5, rule("mrn")).is_empty());
     }
 }

@@ -46,6 +46,11 @@ pub struct RuleSpec {
     /// Words that, near a match, lower confidence by `context_boost`.
     #[serde(default)]
     pub negative_context: Vec<String>,
+    /// Words that lower confidence only when they follow the match ("1/3 of", "1/2 NS"), where
+    /// the same word before it says nothing ("visit of 4/22"); read up to the next number,
+    /// which the words after it describe instead ("6/2 3/4 bottles").
+    #[serde(default)]
+    pub negative_context_after: Vec<String>,
     /// How much one context word moves confidence (default 0.35).
     #[serde(default)]
     pub context_boost: Option<f32>,
@@ -55,6 +60,10 @@ pub struct RuleSpec {
     /// Severity to use when a context word is present (e.g. a date next to "DOB" is `high`).
     #[serde(default)]
     pub context_severity: Option<String>,
+    /// Bytes searched for context words before and after a match (default `[64, 40]`); a
+    /// narrow window reads only the words next to the match ("pain 4/10", "1/2 NS").
+    #[serde(default)]
+    pub context_window: Option<[usize; 2]>,
     /// What the rule detects and why it matters.
     pub description: String,
     /// Synthetic texts in which the rule must find something.
@@ -112,12 +121,16 @@ pub struct Rule {
     pub context: Vec<String>,
     /// Lower-case negative context words.
     pub negative_context: Vec<String>,
+    /// Lower-case negative context words that count only after the match.
+    pub negative_context_after: Vec<String>,
     /// How much one context word moves confidence.
     pub context_boost: f32,
     /// How much a negative context word lowers confidence.
     pub context_penalty: f32,
     /// Severity when a context word is present.
     pub context_severity: Option<Severity>,
+    /// Bytes searched for context words before and after a match.
+    pub context_window: (usize, usize),
     /// What it detects and why.
     pub description: String,
     /// Texts that must yield a finding of this rule.
@@ -127,6 +140,9 @@ pub struct Rule {
     /// Where it came from (`built-in:ssn.toml` or a path).
     pub origin: String,
 }
+
+/// The widest context window a rule may ask for, in bytes on each side.
+pub const MAX_CONTEXT_WINDOW: usize = 256;
 
 /// The detectors implemented in code that a rule may name.
 pub const DETECTORS: &[&str] = &[
@@ -188,6 +204,13 @@ impl RuleSpec {
         if self.description.trim().is_empty() {
             return Err(err("a rule needs a description".into()));
         }
+        let context_window = match self.context_window {
+            Some([b, a]) if b > MAX_CONTEXT_WINDOW || a > MAX_CONTEXT_WINDOW => {
+                return Err(err(format!("context_window holds byte counts of at most {MAX_CONTEXT_WINDOW}")))
+            }
+            Some([b, a]) => (b, a),
+            None => (crate::score::WINDOW_BEFORE, crate::score::WINDOW_AFTER),
+        };
         Ok(Rule {
             id: self.id,
             name: self.name,
@@ -198,9 +221,11 @@ impl RuleSpec {
             validators: resolved,
             context: self.context.iter().map(|w| w.to_lowercase()).collect(),
             negative_context: self.negative_context.iter().map(|w| w.to_lowercase()).collect(),
+            negative_context_after: self.negative_context_after.iter().map(|w| w.to_lowercase()).collect(),
             context_boost: self.context_boost.unwrap_or(0.35),
             context_penalty: self.context_penalty.unwrap_or(0.35),
             context_severity,
+            context_window,
             description: self.description,
             examples: self.examples,
             negative_examples: self.negative_examples,

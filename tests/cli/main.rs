@@ -3,6 +3,7 @@
 mod daily;
 mod formats;
 mod gate;
+mod identifiers;
 mod records;
 mod scan;
 mod serve;
