@@ -71,6 +71,10 @@ const LEVEL_FILLER: &[&[u8]] = &[
 ];
 const LEVEL_STATE: &[&[u8]] =
     &[b"high", b"low", b"up", b"down", b"elevated", b"dropping", b"spiking", b"crashing", b"sky-high", b"off"];
+/// Words that say someone is under care right now ("is recovering", "was hospitalized").
+const UNDER_CARE: &[&[u8]] =
+    &[b"recovering", b"hospitalized", b"hospitalised", b"convalescing", b"sedated", b"intubated"];
+
 /// Procedure word endings.
 const PROCEDURE_ENDINGS: &[&str] = &[
     "ectomy", "ectomies", "otomy", "otomies", "ostomy", "ostomies", "plasty", "plasties", "scopy", "scopies", "graphy",
@@ -188,6 +192,15 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
                 i = k + 2;
                 continue;
             }
+        }
+        // Under care: "is recovering", "was hospitalized" (not "recovering from the storm": a
+        // cue phrase and what follows are the diagnosis detector's).
+        if word_in(chunk, i, UNDER_CARE) && !(joined(i) && word_in(chunk, i + 1, &[b"from"])) {
+            if let Some(rule) = rules.procedure {
+                out.push(Candidate { rule, start: t.start, end: t.end, confidence: 0.6, evidence: 0 });
+            }
+            i += 1;
+            continue;
         }
         // Procedure shapes: "thyroid checks", "CT scan", "flu shots", "colectomy".
         if let Some(rule) = rules.procedure {

@@ -155,6 +155,8 @@ features! {
     N_BODY = "next-body-or-health",
     N_NUMBER = "next-number",
     N_LOWER = "next-lower-word",
+    N_ROOM = "next-room",
+    FUNCTION_WORD = "month-or-function-word",
     VOCATIVE = "vocative",
     LIST_STRONG = "list-with-strong",
     LIST_ANY = "list-with-any",
@@ -273,9 +275,18 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, _scratch: &mut
     let staff = staff_words(chunk, &runs);
     let mut active = Vec::with_capacity(32);
     for (k, r) in runs.iter().enumerate() {
-        active.clear();
-        features(chunk, &runs, k, &seen, &mut active);
-        let p = model.probability(&active, chunk.casing[r.first]);
+        let p = if only_initials(chunk, r) {
+            // "initials Q.L.M.", "Mr. K.": a person written as initials, by rule.
+            if initials_introduced(chunk, r.first) {
+                0.85
+            } else {
+                continue;
+            }
+        } else {
+            active.clear();
+            features(chunk, &runs, k, &seen, &mut active);
+            model.probability(&active, chunk.casing[r.first])
+        };
         if p < EMIT_MIN {
             continue;
         }
@@ -311,7 +322,7 @@ pub struct Explained {
 /// Returns every name candidate of `chunk` with its features and probability (what
 /// `scripts/train_names.py` fits the model on).
 pub fn explain(chunk: &Chunk) -> Vec<Explained> {
-    let runs = candidates(chunk);
+    let runs: Vec<Run> = candidates(chunk).into_iter().filter(|r| !only_initials(chunk, r)).collect();
     let seen = Seen::new(chunk, &runs);
     let mut out = Vec::new();
     let mut active = Vec::new();
@@ -344,6 +355,12 @@ fn candidates(chunk: &Chunk) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        // "pt Q.L.M.": initials written as a person's, which a name run never starts with.
+        if let Some(end) = introduced_initials(chunk, i) {
+            runs.push(Run { first: i, last: end, comma_form: false });
+            i = end + 1;
+            continue;
+        }
         let Some(end) = run_at(chunk, i) else {
             i += 1;
             continue;
@@ -356,6 +373,38 @@ fn candidates(chunk: &Chunk) -> Vec<Run> {
     }
     join_comma_forms(chunk, &mut runs);
     runs
+}
+
+/// Returns the last of the initials starting at token `i` ("Q.L.M."), each followed by a period,
+/// when a title, a patient word or "initials" introduces them.
+fn introduced_initials(chunk: &Chunk, i: usize) -> Option<usize> {
+    let toks = chunk.tokens;
+    if toks[i].shape != Shape::Initial || !initials_introduced(chunk, i) {
+        return None;
+    }
+    let mut end = i;
+    while end + 1 < toks.len() && toks[end + 1].shape == Shape::Initial && chunk.gap_after(end) == b"." {
+        end += 1;
+    }
+    chunk.gap_after(end).starts_with(b".").then_some(end)
+}
+
+/// Whether a run is made of initials only ("Q.L.M.").
+fn only_initials(chunk: &Chunk, r: &Run) -> bool {
+    (r.first..=r.last).all(|i| chunk.tokens[i].shape == Shape::Initial)
+}
+
+/// Whether initials at token `first` are introduced as a person's: "initials Q.L.M.",
+/// "Mr. K.", "pt R.T.", "Patient: D.R.".
+fn initials_introduced(chunk: &Chunk, first: usize) -> bool {
+    if first == 0 {
+        return false;
+    }
+    let p = chunk.tokens[first - 1];
+    let pw = lower(chunk, first - 1);
+    let gap = chunk.gap_before(first);
+    let near = single_space(gap) || gap == b". " || gap == b": ";
+    near && (p.flags & TITLE != 0 || one_of(&pw, PATIENT) || matches!(pw.as_slice(), b"initials" | b"initial"))
 }
 
 /// Joins "BROWN, ALMA" (a family name in capitals, a comma, a given name in capitals) into one
@@ -371,7 +420,7 @@ fn join_comma_forms(chunk: &Chunk, runs: &mut Vec<Run>) {
             && chunk.gap_after(a.last) == b", "
             && toks[a.last].shape == Shape::Upper
             && toks[b.first].shape == Shape::Upper
-            && toks[a.last].flags & SURNAME != 0
+            && (toks[a.last].flags & SURNAME != 0 || comma_surname(chunk, a.last))
             && toks[b.first].flags & FIRST != 0;
         if fits {
             runs[k] = Run { first: a.first, last: b.last, comma_form: true };
@@ -430,7 +479,16 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
 /// Whether token `i` may begin or continue a name run.
 fn nameish(chunk: &Chunk, i: usize) -> bool {
     let t = chunk.tokens[i];
-    if t.flags & NOT_NAME != 0 || (t.flags & (ORG | TITLE) != 0 && !is_name(t.flags)) {
+    // A month or function word that is also a given name ("Will", "June") is a candidate only
+    // where a name can stand: capitalised mid-sentence, or after a greeting.
+    let name_word = t.flags & NOT_NAME != 0
+        && t.flags & FIRST != 0
+        && t.shape == Shape::Capitalized
+        && chunk.casing[i] == Casing::Mixed
+        && !chunk.sentence_start(i);
+    if t.flags & NOT_NAME != 0 && !(greeted(chunk, i) || name_word)
+        || (t.flags & (ORG | TITLE) != 0 && !is_name(t.flags))
+    {
         return false;
     }
     // Titles, credentials and greetings frame names; they are not part of them.
@@ -441,7 +499,8 @@ fn nameish(chunk: &Chunk, i: usize) -> bool {
     match chunk.casing[i] {
         Casing::Mixed => match t.shape {
             Shape::Capitalized => true,
-            Shape::Upper => is_name(t.flags) && len >= 3,
+            // A name in capitals in ordinary text: a known one, or a family name before ", FIRST".
+            Shape::Upper => is_name(t.flags) && len >= 3 || comma_surname(chunk, i),
             Shape::Initial => chunk.gap_after(i).starts_with(b"."),
             Shape::Lower | Shape::Other => false,
         },
@@ -457,6 +516,28 @@ fn nameish(chunk: &Chunk, i: usize) -> bool {
             }
         },
     }
+}
+
+/// Whether token `i` is a capitalised word before ", GIVEN" in capitals ("OYELARAN, TUNDE").
+fn comma_surname(chunk: &Chunk, i: usize) -> bool {
+    let toks = chunk.tokens;
+    i + 1 < toks.len()
+        && chunk.word(i).len() >= 3
+        && chunk.word(i).iter().all(|b| b.is_ascii_alphabetic() || *b == b'\'' || *b == b'-')
+        && chunk.gap_after(i) == b", "
+        && toks[i + 1].shape == Shape::Upper
+        && toks[i + 1].flags & FIRST != 0
+}
+
+/// Whether token `i` is a given name that is also a month or a function word, written right
+/// after a greeting and before a comma ("Hello June,", "Dear May,"): then it is a name.
+fn greeted(chunk: &Chunk, i: usize) -> bool {
+    i > 0
+        && chunk.tokens[i].flags & FIRST != 0
+        && chunk.tokens[i].shape == Shape::Capitalized
+        && single_space(chunk.gap_before(i))
+        && one_of(&lower(chunk, i - 1), &["hi", "hello", "hey", "dear", "thanks", "congratulations", "congrats"])
+        && chunk.gap_after(i).first().is_some_and(|b| matches!(b, b',' | b'!'))
 }
 
 /// Returns the last token of the name run starting at `i`, when one starts there.
@@ -877,6 +958,9 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
     if members.iter().any(|&i| toks[i].flags & PLACE != 0) {
         on(F::PLACE_WORD);
     }
+    if members.iter().any(|&i| toks[i].flags & NOT_NAME != 0) {
+        on(F::FUNCTION_WORD);
+    }
     if members.iter().any(|&i| toks[i].flags & (DIAGNOSIS | MEDICATION | super::lexicon::PROCEDURE) != 0) {
         on(F::HEALTH_WORD);
     }
@@ -1031,6 +1115,14 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
         if single_space(after) && n.shape == Shape::Lower && casing == Casing::Mixed {
             on(F::N_LOWER);
         }
+        // "Ida in room 12", "Will in bed 4": a person in a ward.
+        if e + 3 < toks.len()
+            && nw.as_slice() == b"in"
+            && one_of(&lower(chunk, e + 2), &["room", "rm", "bed", "bay", "suite"])
+            && chunk.word(e + 3)[0].is_ascii_digit()
+        {
+            on(F::N_ROOM);
+        }
     }
     // A vocative: "Stay strong, Ida!", "Thank you, Ida."
     if before == b", " && (e + 1 == toks.len() || after.first().is_some_and(|b| matches!(b, b'!' | b'?' | b'.' | b',')))
@@ -1089,7 +1181,7 @@ fn age_after(chunk: &Chunk, e: usize) -> bool {
     let digits = w.iter().take_while(|b| b.is_ascii_digit()).count();
     let number = (1..=3).contains(&digits);
     let sexed = number && matches!(&w[digits..], b"F" | b"M" | b"f" | b"m" | b"yo" | b"y");
-    if (after == b", " || single_space(after)) && sexed {
+    if (after == b", " || !after.is_empty() && after.iter().all(|b| *b == b' ')) && sexed {
         return true;
     }
     if after == b", " && number && digits == w.len() {
@@ -1200,6 +1292,14 @@ mod tests {
         assert_eq!(n.len(), 1);
         assert_eq!(n[0].0, "Dr. Ilse Varnholt-Berg");
         assert!(n[0].2 & super::EVIDENCE_STAFF != 0);
+    }
+
+    #[test]
+    fn initials_need_an_introduction() {
+        assert_eq!(found("Patient initials Q.L.M., a retired welder."), ["Q.L.M"]);
+        assert_eq!(found("Seen pt Q.L. today."), ["Q.L"]);
+        assert_eq!(found("Ask Mr. K. about it."), ["Mr. K"]);
+        assert!(found("The U.S. team won.").is_empty());
     }
 
     #[test]

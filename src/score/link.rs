@@ -46,9 +46,10 @@ enum Role {
 
 /// Returns what finding `s` is to the linker. Names count unless they are staff (a clinician
 /// in a bio); record numbers always; dates only as dates of birth (severity high). Contact
-/// details, places and ages are left out: an organisation's hotline next to "depression" or a
-/// town next to "flu season" discloses nothing about anyone.
-fn role(engine: &Engine, s: &Scored) -> Role {
+/// details count in a record or a pasted data line (a patient's phone in an export row), and a
+/// personal e-mail address anywhere; in prose an organisation's hotline next to "depression"
+/// discloses nothing about anyone. Places and ages are left out.
+fn role(engine: &Engine, text: &[u8], s: &Scored, in_record: bool) -> Role {
     let rule = &engine.rules()[s.candidate.rule];
     if rule.category.is_health() || rule.id == "room-bed" {
         return Role::Health;
@@ -66,6 +67,8 @@ fn role(engine: &Engine, s: &Scored) -> Role {
         | Category::OtherId => true,
         Category::Date => s.severity == Severity::High,
         Category::Age => rule.id == "age-over-89",
+        Category::Phone | Category::Fax => in_record,
+        Category::Email => in_record || personal_address(&text[s.candidate.start..s.candidate.end]),
         _ => false,
     };
     match identity {
@@ -73,6 +76,62 @@ fn role(engine: &Engine, s: &Scored) -> Role {
         true => Role::Identity,
         false => Role::Other,
     }
+}
+
+/// Local parts of e-mail addresses that belong to an office, not a person.
+const ROLE_ADDRESSES: &[&[u8]] = &[
+    b"info",
+    b"contact",
+    b"support",
+    b"help",
+    b"hello",
+    b"admin",
+    b"office",
+    b"appointments",
+    b"appts",
+    b"billing",
+    b"press",
+    b"media",
+    b"news",
+    b"noreply",
+    b"no-reply",
+    b"donate",
+    b"giving",
+    b"foundation",
+    b"careers",
+    b"jobs",
+    b"webmaster",
+    b"feedback",
+    b"privacy",
+    b"compliance",
+    b"records",
+    b"scheduling",
+    b"volunteer",
+    b"volunteers",
+    b"marketing",
+    b"communications",
+    b"comms",
+    b"events",
+    b"hr",
+    b"it",
+    b"servicedesk",
+    b"helpdesk",
+    b"team",
+];
+
+/// Whether an e-mail address is a person's rather than an office's (`info@`, `press@`).
+fn personal_address(address: &[u8]) -> bool {
+    let local = address.split(|b| *b == b'@').next().unwrap_or(address).to_ascii_lowercase();
+    !ROLE_ADDRESSES.iter().any(|r| local.as_slice() == *r || local.starts_with(r) && local.len() <= r.len() + 2)
+}
+
+/// Words that mark a record as test data ("TEST env", "dummy patient", "synthetic record"):
+/// identifiers in such a line are placeholders and link nothing.
+const TEST_DATA: &[&[u8]] = &[b"dummy", b"synthetic", b"fake", b"testpatient", b"do-not-use", b"zztest", b"zzztest"];
+
+fn test_data(text: &[u8]) -> bool {
+    words(text).any(|w| TEST_DATA.iter().any(|t| w.eq_ignore_ascii_case(t)))
+        || memchr::memmem::find(&text.to_ascii_lowercase(), b"test patient").is_some()
 }
 
 /// Third-person words that carry a person from one sentence to the next.
@@ -122,18 +181,103 @@ fn has_word(text: &[u8], list: &[&[u8]]) -> bool {
     words(text).any(|w| list.iter().any(|p| w.eq_ignore_ascii_case(p)))
 }
 
+/// Words before "you" that make a sentence general advice, not about the reader ("if you
+/// have", "we can help you").
+const GENERAL_BEFORE_YOU: &[&[u8]] =
+    &[b"if", b"when", b"whether", b"unless", b"help", b"let", b"can", b"may", b"anyone"];
+/// Words after "you" that make a sentence general advice ("you can", "you should").
+const GENERAL_AFTER_YOU: &[&[u8]] = &[
+    b"can", b"could", b"may", b"might", b"should", b"will", b"would", b"need", b"want", b"wish", b"know", b"think",
+    b"deserve", b"are", b"aren't", b"don't", b"do",
+];
+
 /// Whether the health fact at `start` is the addressee's: "your" (or "you've", "you're")
-/// within three words before it, or "you" and a verb of experience ("you had", "you were
-/// diagnosed with").
+/// within three words before it, or "you" earlier in the sentence as the subject of what
+/// happened ("you were discharged with a diagnosis of …"), not of general advice ("you can
+/// read about our diabetes program", "if you have diabetes").
 fn second_person(text: &[u8], sentence_start: usize, start: usize) -> bool {
     let before: Vec<&[u8]> = words(&text[sentence_start..start]).collect();
+    if before.last().is_some_and(|w| w.eq_ignore_ascii_case(b"our")) {
+        return false;
+    }
     let tail = &before[before.len().saturating_sub(4)..];
     if tail.iter().any(|w| SECOND_PERSON_HEALTH.iter().any(|p| w.eq_ignore_ascii_case(p))) {
         return true;
     }
-    let tail = &before[before.len().saturating_sub(7)..];
-    tail.windows(2)
-        .any(|p| p[0].eq_ignore_ascii_case(b"you") && EXPERIENCE.iter().any(|v| p[1].eq_ignore_ascii_case(v)))
+    let is = |w: &[u8], list: &[&[u8]]| list.iter().any(|x| w.eq_ignore_ascii_case(x));
+    before.iter().enumerate().any(|(k, w)| {
+        w.eq_ignore_ascii_case(b"you")
+            && !(k > 0 && is(before[k - 1], GENERAL_BEFORE_YOU))
+            && before
+                .get(k + 1)
+                .is_some_and(|n| !is(n, GENERAL_AFTER_YOU) && (is(n, EXPERIENCE) || k + 2 < before.len()))
+    })
+}
+
+/// Nouns that make a health term before them an organisation's offering ("our diabetes
+/// program", "our cancer walk"), not anyone's condition.
+const SERVICES: &[&[u8]] = &[
+    b"program",
+    b"programs",
+    b"programme",
+    b"walk",
+    b"run",
+    b"ride",
+    b"gala",
+    b"fund",
+    b"fundraiser",
+    b"awareness",
+    b"month",
+    b"week",
+    b"day",
+    b"class",
+    b"classes",
+    b"education",
+    b"research",
+    b"campaign",
+    b"drive",
+    b"event",
+    b"events",
+    b"fair",
+    b"initiative",
+    b"services",
+    b"service",
+    b"team",
+    b"center",
+    b"centre",
+    b"institute",
+    b"foundation",
+    b"clinics",
+    b"network",
+    b"society",
+    b"association",
+    b"screenings",
+    b"seminar",
+    b"webinar",
+];
+
+/// Whether a first-person possessive governs a health fact, given the words before it
+/// (nearest last) and the word after it: "my first heparin drip" is the writer's, "our
+/// diabetes program" the organisation's; neither is a named person's. ("Ida spent a week in
+/// our ICU" stays hers: a place of care, not a service name.)
+fn first_person_before(before: &[&[u8]], after: Option<&[u8]>) -> bool {
+    let tail = &before[before.len().saturating_sub(3)..];
+    let Some(k) = tail.iter().rposition(|w| [&b"my"[..], b"our"].iter().any(|p| w.eq_ignore_ascii_case(p))) else {
+        return false;
+    };
+    // Nothing that starts another noun phrase between the possessive and the fact.
+    let governs = !tail[k + 1..].iter().any(|w| {
+        [&b"his"[..], b"her", b"their", b"your", b"the", b"a", b"an", b"and", b"with", b"for", b"to", b"of"]
+            .iter()
+            .any(|p| w.eq_ignore_ascii_case(p))
+    });
+    let service = after.is_some_and(|a| SERVICES.iter().any(|s| a.eq_ignore_ascii_case(s)));
+    governs && (tail[k].eq_ignore_ascii_case(b"my") || service)
+}
+
+/// Returns the word right after byte `end`, if any.
+fn word_after(text: &[u8], end: usize) -> Option<&[u8]> {
+    words(&text[end..(end + 40).min(text.len())]).next()
 }
 
 /// Links identifiers and health facts that share a unit, raising both to `high`. `units` are
@@ -141,8 +285,30 @@ fn second_person(text: &[u8], sentence_start: usize, start: usize) -> bool {
 /// text outside them is read as prose, sentence by sentence.
 pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored]) -> Vec<Link> {
     let rules = engine.rules();
-    let roles: Vec<Role> = scored.iter().map(|s| role(engine, s)).collect();
+    if scored.is_empty() {
+        return Vec::new();
+    }
+    let seg = segment::segment(text);
     let starts: Vec<usize> = scored.iter().map(|s| s.candidate.start).collect();
+    // Whether each finding sits in a record: an extractor's unit or a pasted data line.
+    let mut in_unit = vec![false; scored.len()];
+    let mut in_record = vec![false; scored.len()];
+    for (k, &at) in starts.iter().enumerate() {
+        let u = units.partition_point(|u| u.start <= at);
+        in_unit[k] = u > 0 && at < units[u - 1].end;
+        let b = seg.blocks.partition_point(|b| b.start <= at);
+        let data =
+            b > 0 && at < seg.blocks[b - 1].end && matches!(seg.blocks[b - 1].kind, BlockKind::Data | BlockKind::Table);
+        in_record[k] = in_unit[k] || data;
+    }
+    let mut roles: Vec<Role> = scored.iter().zip(&in_record).map(|(s, &r)| role(engine, text, s, r)).collect();
+    // Placeholders in a line that says it is test data link nothing.
+    for blk in seg.blocks.iter().filter(|b| test_data(&text[b.start..b.end])) {
+        let (from, to) = (starts.partition_point(|&s| s < blk.start), starts.partition_point(|&s| s < blk.end));
+        for r in roles[from..to].iter_mut().filter(|r| **r != Role::Health) {
+            *r = Role::Other;
+        }
+    }
     // Findings are sorted by start: each unit and sentence takes the next run of them.
     let range = |(a, b): (usize, usize)| starts.partition_point(|&s| s < a)..starts.partition_point(|&s| s < b);
     let mut links = Vec::new();
@@ -165,12 +331,8 @@ pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored])
     };
     let is_id = |k: usize| matches!(roles[k], Role::Identity | Role::Patient);
     // Findings inside a record unit belong to it, not to the prose around it.
-    let mut in_unit = vec![false; scored.len()];
     for u in units {
         let members: Vec<usize> = range((u.start, u.end)).collect();
-        for &k in &members {
-            in_unit[k] = true;
-        }
         let ids: Vec<usize> = members.iter().copied().filter(|&k| is_id(k)).collect();
         let health: Vec<usize> = members.iter().copied().filter(|&k| roles[k] == Role::Health).collect();
         let patient = members.iter().any(|&k| roles[k] == Role::Patient);
@@ -181,7 +343,6 @@ pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored])
     if roles.iter().all(|r| *r == Role::Other) {
         return links;
     }
-    let seg = segment::segment(text);
     let mut carried: Vec<usize> = Vec::new(); // identities of the last sentence that named someone
     let mut addressee: Vec<usize> = Vec::new(); // whom the text speaks to ("Hi Ida,", "@ida_m")
     let mut last_block = usize::MAX;
@@ -196,7 +357,16 @@ pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored])
         }
         let members: Vec<usize> = range((sent.start, sent.end)).filter(|&k| !in_unit[k]).collect();
         let ids: Vec<usize> = members.iter().copied().filter(|&k| is_id(k)).collect();
-        let health: Vec<usize> = members.iter().copied().filter(|&k| roles[k] == Role::Health).collect();
+        // "my first heparin drip", "our cancer centre": the writer's or the organisation's.
+        let health: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&k| roles[k] == Role::Health)
+            .filter(|&k| {
+                let before: Vec<&[u8]> = words(&text[sent.start..starts[k]]).collect();
+                !first_person_before(&before, word_after(text, scored[k].candidate.end))
+            })
+            .collect();
         let patients: Vec<usize> = members.iter().copied().filter(|&k| roles[k] == Role::Patient).collect();
         if addressee.is_empty() {
             addressee = addressed(engine, text, sent.start, &members, scored, &roles);
@@ -272,5 +442,25 @@ mod tests {
         assert!(!second_person(t, 0, 23));
         let t = b"I know you were diagnosed with gout.";
         assert!(second_person(t, 0, 31));
+        let t = b"Our notes show you arrived late and left with a diagnosis of gout.";
+        assert!(second_person(t, 0, 61));
+        let t = b"If you have gout, call us.";
+        assert!(!second_person(t, 0, 12));
+    }
+
+    #[test]
+    fn first_person_possessives_keep_facts_to_the_writer() {
+        assert!(first_person_before(&[&b"hang"[..], b"my", b"first"], Some(b"drip")));
+        assert!(first_person_before(&[&b"support"[..], b"our"], Some(b"program")));
+        assert!(!first_person_before(&[&b"in"[..], b"our"], Some(b"today")));
+        assert!(!first_person_before(&[&b"our"[..], b"patient", b"with"], None));
+        assert!(!first_person_before(&[&b"her"[..]], None));
+    }
+
+    #[test]
+    fn office_addresses_are_not_people() {
+        assert!(!personal_address(b"info@clinic.example"));
+        assert!(!personal_address(b"press@clinic.example"));
+        assert!(personal_address(b"odile.marsh@mail.example"));
     }
 }

@@ -319,7 +319,7 @@ fn oversized_requests_get_a_clear_413() {
 /// A text that takes the debug build a few seconds to check.
 fn slow_text() -> String {
     let line = "Oswin Thackeray, 58, was treated for lung cancer here in March; call (555) 010-0142.\n";
-    line.repeat(300 * 1024 / line.len())
+    line.repeat(1024 * 1024 / line.len())
 }
 
 #[test]
@@ -346,7 +346,7 @@ fn checks_beyond_max_scans_get_503_with_retry_after() {
 #[test]
 fn a_check_over_the_time_limit_gets_503_and_the_server_goes_on() {
     let env = TestEnv::new();
-    let s = Served::start(&env, &["--timeout", "0.2"]);
+    let s = Served::start(&env, &["--timeout", "0.02"]);
     s.post_json("/api/scan", &serde_json::json!({"text": slow_text()})).is_error(503, "--timeout");
     assert_eq!(s.get("/healthz").status, 200);
     // A connection that sends nothing is closed after the head timeout, not held forever; an
