@@ -11,7 +11,7 @@ What it does
 1. Runs `cargo run --release --example name-features`, which prints every name candidate the
    detector proposes (src/engine/names.rs) with its binary features, for each labelled text:
    the comms posts, clinical notes, synthetic PII sentences and two tweet corpora of
-   ../shared/eval/dev, plus copies of the mixed-case corpora rewritten in capitals and in lower
+   ../shared/eval/dev and our own template sentences (scripts/gen_name_examples.py), plus copies of the mixed-case corpora rewritten in capitals and in lower
    case (so the casing-specific weights see ALL-CAPS exports and lower-case typing).
 2. Labels a candidate 1 when it overlaps a gold person span (`name`, `person`, `PERSON`; an
    @username span is a handle, not a name, and is left out), else 0.
@@ -44,6 +44,7 @@ from scipy.optimize import minimize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+SYNTHETIC = "synthetic-names.jsonl"
 
 # corpus file -> (gold types that are names, share of the total training weight, recase copies)
 CORPORA = {
@@ -53,6 +54,8 @@ CORPORA = {
     "presidio-generated.jsonl": ({"PERSON"}, 1.0, True),
     "wnut17-traindev.jsonl": ({"person"}, 0.7, False),
     "btc-tweets.jsonl": ({"person"}, 0.7, False),
+    # Our own templates (scripts/gen_name_examples.py): shapes the corpora hold few of.
+    SYNTHETIC: ({"name"}, 0.8, True),
 }
 THRESHOLD = 0.5
 L2 = 1.0  # on single features
@@ -82,8 +85,12 @@ def byte_to_char(text):
 def load(eval_dir):
     """Returns records {key, corpus, id, text, gold[(s, e)], held} for every corpus and casing."""
     out = []
+    synthetic = os.path.join(ROOT, "target", SYNTHETIC)
+    os.makedirs(os.path.dirname(synthetic), exist_ok=True)
+    subprocess.run([sys.executable, os.path.join(HERE, "gen_name_examples.py"), "--out", synthetic], check=True)
     for corpus, (types, _, recased) in CORPORA.items():
-        with open(os.path.join(eval_dir, corpus), encoding="utf-8") as f:
+        path = synthetic if corpus == SYNTHETIC else os.path.join(eval_dir, corpus)
+        with open(path, encoding="utf-8") as f:
             records = [json.loads(line) for line in f if line.strip()]
         for r in records:
             gold = [(s["start"], s["end"]) for s in r["spans"]

@@ -355,7 +355,7 @@ fn clinical_context(chunk: &Chunk, i: usize) -> bool {
     if i + 1 < toks.len() && single_space(chunk.gap_after(i)) && is(i + 1, OBJECT_PRONOUNS) {
         return false;
     }
-    if i > 0 && is(i - 1, HISTORY_CUES) {
+    if i > 0 && is(i - 1, HISTORY_CUES) || whole_value(chunk, i) {
         return true;
     }
     if i > 0 && single_space(chunk.gap_before(i)) && is(i - 1, CHAT_BEFORE) {
@@ -367,6 +367,16 @@ fn clinical_context(chunk: &Chunk, i: usize) -> bool {
         toks[k].flags & (DIAGNOSIS | MEDICATION | PROCEDURE | super::lexicon::CLIN_ABBR) != 0
             && (toks[k].end - toks[k].start > 3 || toks[k].shape == Shape::Upper)
     })
+}
+
+/// Whether token `i` is a whole field value: a quoted string (`"reason": "HIV"`) or a cell
+/// between delimiters (`,HIV,`, `dx=HIV`): a data field, not chat.
+fn whole_value(chunk: &Chunk, i: usize) -> bool {
+    let (before, after) = (chunk.gap_before(i), chunk.gap_after(i));
+    let quoted = before.ends_with(b"\"") && after.starts_with(b"\"");
+    let opens = |g: &[u8]| g.last().is_some_and(|b| matches!(b, b',' | b'\t' | b'|' | b'=' | b';'));
+    let closes = |g: &[u8]| g.first().is_none_or(|b| matches!(b, b',' | b'\t' | b'|' | b'\n' | b'\r' | b';'));
+    quoted || opens(before) && closes(after)
 }
 
 /// Returns the first of up to three modifier words right before token `i` (not function words,

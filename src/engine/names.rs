@@ -293,7 +293,7 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, _scratch: &mut
         let mut evidence = evidence(chunk, r.first, r.last);
         // "Ilse Varnholt, RN, … Ilse led the redesign": a person marked as staff once is staff
         // wherever the text names them again.
-        if (r.first..=r.last).any(|i| staff.contains(&word_key(chunk, i))) {
+        if (r.first..=r.last).any(|i| staff.binary_search(&word_key(chunk, i)).is_ok()) {
             evidence |= EVIDENCE_STAFF;
         }
         out.push(Candidate {
@@ -465,6 +465,10 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
     if chunk.gap_before(s).ends_with(b"@") || chunk.gap_before(s).ends_with(b"#") {
         return true;
     }
+    // "1200 Larch Boulevard, Oakhaven": the word after a street and a comma is its town.
+    if s > 0 && chunk.gap_before(s) == b", " && one_of(&lower(chunk, s - 1), STREET_SUFFIXES) {
+        return true;
+    }
     let members = (s..=e).filter(|&k| toks[k].flags & PARTICLE == 0 || toks[k].shape != Shape::Lower).count();
     if members == 1 {
         let f = toks[s].flags;
@@ -475,6 +479,36 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
     }
     false
 }
+
+/// Street suffixes: a word after "Boulevard, " is a town, not a person.
+const STREET_SUFFIXES: &[&str] = &[
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "road",
+    "rd",
+    "boulevard",
+    "blvd",
+    "lane",
+    "ln",
+    "drive",
+    "dr",
+    "way",
+    "court",
+    "ct",
+    "place",
+    "pl",
+    "terrace",
+    "circle",
+    "parkway",
+    "pkwy",
+    "highway",
+    "hwy",
+    "square",
+    "trail",
+    "plaza",
+];
 
 /// Whether token `i` may begin or continue a name run.
 fn nameish(chunk: &Chunk, i: usize) -> bool {
@@ -849,25 +883,30 @@ fn staff_words(chunk: &Chunk, runs: &[Run]) -> Vec<u64> {
             }
         }
     }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
 /// Records which words appear in which runs, for the document-level features.
 struct Seen {
-    /// (fingerprint of a lower-case run word, run index), sorted.
-    words: Vec<(u64, usize)>,
+    /// (fingerprint of a lower-case run word, how many times it occurs in sure runs), sorted.
+    sure_words: Vec<(u64, usize)>,
+    /// Per run: the fingerprints of its words.
+    by_run: Vec<Vec<u64>>,
     /// Per run: whether it is a sure name (two name words, or a name no word list holds).
     sure: Vec<bool>,
 }
 
 impl Seen {
     fn new(chunk: &Chunk, runs: &[Run]) -> Seen {
-        let mut words = Vec::new();
+        let mut by_run = Vec::with_capacity(runs.len());
         let mut sure = Vec::with_capacity(runs.len());
         let mut buf = Vec::new();
-        for (k, r) in runs.iter().enumerate() {
+        for r in runs {
             let mut strong_words = 0;
             let mut names = 0;
+            let mut words = Vec::new();
             for i in r.first..=r.last {
                 let t = chunk.tokens[i];
                 if t.shape == Shape::Initial || (t.flags & PARTICLE != 0 && t.shape == Shape::Lower) {
@@ -875,35 +914,48 @@ impl Seen {
                 }
                 buf.clear();
                 lexicon::lower_into(chunk.word(i), &mut buf);
-                words.push((lexicon::fingerprint(&buf), k));
+                words.push(lexicon::fingerprint(&buf));
                 strong_words += usize::from(strong(chunk, i));
                 names += usize::from(is_name(t.flags));
             }
+            by_run.push(words);
             sure.push(strong_words >= 1 && names >= 2 || strong_words >= 2);
         }
-        words.sort_unstable();
-        Seen { words, sure }
+        let mut all: Vec<u64> =
+            by_run.iter().zip(&sure).filter(|(_, s)| **s).flat_map(|(w, _)| w.iter().copied()).collect();
+        all.sort_unstable();
+        let mut sure_words: Vec<(u64, usize)> = Vec::new();
+        for h in all {
+            match sure_words.last_mut() {
+                Some((w, n)) if *w == h => *n += 1,
+                _ => sure_words.push((h, 1)),
+            }
+        }
+        Seen { sure_words, by_run, sure }
     }
 
-    /// Returns whether a word of run `k` is in a sure run elsewhere.
+    /// Returns whether a word of run `k` is in a sure run elsewhere. Counts, not a scan of the
+    /// other runs: a name repeated on every line of a long export stays linear.
     fn elsewhere(&self, chunk: &Chunk, runs: &[Run], k: usize) -> bool {
-        let mut sure = false;
         let mut buf = Vec::new();
+        let mut mine: Vec<u64> = Vec::new();
         for i in runs[k].first..=runs[k].last {
             buf.clear();
             lexicon::lower_into(chunk.word(i), &mut buf);
-            let h = lexicon::fingerprint(&buf);
-            let from = self.words.partition_point(|&(w, _)| w < h);
-            for &(w, other) in &self.words[from..] {
-                if w != h {
-                    break;
-                }
-                if other != k {
-                    sure |= self.sure[other];
-                }
-            }
+            mine.push(lexicon::fingerprint(&buf));
         }
-        sure
+        mine.iter().any(|h| {
+            let from = self.sure_words.partition_point(|&(w, _)| w < *h);
+            let in_sure = self.sure_words.get(from).filter(|(w, _)| w == h).map_or(0, |&(_, n)| n);
+            // Run k's own occurrences of the word do not count as "elsewhere".
+            let own = if self.sure[k] { self.words_of(k).filter(|w| w == h).count() } else { 0 };
+            in_sure > own
+        })
+    }
+
+    /// The fingerprints run `k` contributed to `words`.
+    fn words_of(&self, k: usize) -> impl Iterator<Item = u64> + '_ {
+        self.by_run[k].iter().copied()
     }
 }
 
@@ -1262,6 +1314,11 @@ mod tests {
     #[test]
     fn the_model_file_matches_the_features() {
         super::model();
+    }
+
+    #[test]
+    fn a_word_after_a_street_and_a_comma_is_a_town() {
+        assert!(found("Flu shots at 40 Larch Boulevard, Oakhaven, this Saturday.").is_empty());
     }
 
     #[test]

@@ -371,8 +371,27 @@ pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored])
         if addressee.is_empty() {
             addressee = addressed(engine, text, sent.start, &members, scored, &roles);
         }
+        // Staff are people too: "our colleague Ida, who is recovering after a heart attack".
+        let staff: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&k| {
+                rules[scored[k].candidate.rule].category == Category::Name
+                    && scored[k].candidate.evidence & EVIDENCE_STAFF != 0
+            })
+            .collect();
+        let own: Vec<usize> = match staff.first() {
+            Some(&first) if ids.is_empty() => health
+                .iter()
+                .copied()
+                .filter(|&k| starts[k] > starts[first] && experienced(&text[scored[first].candidate.end..starts[k]]))
+                .collect(),
+            _ => Vec::new(),
+        };
         if !ids.is_empty() && !health.is_empty() {
             push(&ids, &health, "sentence", "in one sentence", scored);
+        } else if !own.is_empty() {
+            push(&staff, &own, "sentence", "in one sentence (their own care)", scored);
         } else if !patients.is_empty() {
             push(&patients, &[], "sentence", "in one sentence", scored);
         } else if !health.is_empty() && ids.is_empty() {
@@ -391,7 +410,174 @@ pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored])
             carried = people;
         }
     }
+    // A quotation in the first person is its speaker's: "… after my mastectomy," said Ida.
+    for blk in &seg.blocks {
+        for (qs, qe) in quotations(text, blk.start, blk.end) {
+            let quote = &text[qs..qe];
+            if !has_word(quote, FIRST_PERSON) {
+                continue;
+            }
+            let health: Vec<usize> = range((qs, qe)).filter(|&k| roles[k] == Role::Health && !in_unit[k]).collect();
+            if health.is_empty() {
+                continue;
+            }
+            let names: Vec<(usize, usize, usize)> = range((blk.start, blk.end))
+                .filter(|&k| is_id(k) && !in_unit[k] && rules[scored[k].candidate.rule].category == Category::Name)
+                .filter(|&k| starts[k] < qs || starts[k] >= qe)
+                .map(|k| (k, starts[k], scored[k].candidate.end))
+                .collect();
+            if let Some(k) = speaker(text, (qs, qe), &names) {
+                push(&[k], &health, "paragraph", "in their own words (a quotation)", scored);
+            }
+        }
+    }
+    // A quotation inside its speaker's own sentence was linked there already.
+    let mut seen = std::collections::HashSet::new();
+    links.retain(|l| seen.insert(l.findings.clone()));
     links
+}
+
+/// Words that make a health fact the named person's own experience, not their work:
+/// "diagnosed", "recovering", "underwent", "had a heart attack".
+const OWN_CARE: &[&[u8]] = &[
+    b"diagnosed",
+    b"recovering",
+    b"recovery",
+    b"recovers",
+    b"underwent",
+    b"undergoing",
+    b"suffered",
+    b"suffering",
+    b"survived",
+    b"survivor",
+    b"hospitalized",
+    b"hospitalised",
+    b"admitted",
+    b"battling",
+    b"battled",
+    b"fighting",
+    b"beat",
+    b"beating",
+    b"passed",
+    b"died",
+    b"herself",
+    b"himself",
+    b"diagnosis",
+];
+
+/// Whether the words between a staff member's name and a health fact make the fact theirs:
+/// an experience word, or "had"/"has" right before it ("had a stroke", "has shingles").
+fn experienced(between: &[u8]) -> bool {
+    let ws: Vec<&[u8]> = words(between).collect();
+    // "coaches patients recovering from hip fractures": the fact is the patients'.
+    const OTHERS: &[&[u8]] = &[
+        b"patients",
+        b"patient",
+        b"people",
+        b"residents",
+        b"clients",
+        b"families",
+        b"children",
+        b"kids",
+        b"others",
+        b"members",
+        b"veterans",
+        b"survivors",
+        b"mothers",
+        b"babies",
+        b"adults",
+        b"seniors",
+        b"athletes",
+    ];
+    if ws.iter().any(|w| OTHERS.iter().any(|o| w.eq_ignore_ascii_case(o))) {
+        return false;
+    }
+    let near = &ws[ws.len().saturating_sub(2)..];
+    ws.iter().any(|w| OWN_CARE.iter().any(|e| w.eq_ignore_ascii_case(e)))
+        || near.iter().any(|w| [&b"had"[..], b"has", b"got"].iter().any(|e| w.eq_ignore_ascii_case(e)))
+}
+
+/// First-person words: a quotation that uses them speaks of its speaker.
+const FIRST_PERSON: &[&[u8]] = &[b"i", b"my", b"me", b"i'm", b"i've", b"i'd", b"i'll", b"myself", b"mine"];
+
+/// Verbs and nouns that attribute a quotation to a person ("said", "wrote", "a letter from").
+const SPEECH: &[&[u8]] = &[
+    b"said",
+    b"says",
+    b"say",
+    b"wrote",
+    b"writes",
+    b"write",
+    b"shared",
+    b"shares",
+    b"told",
+    b"tells",
+    b"recalled",
+    b"recalls",
+    b"explained",
+    b"explains",
+    b"added",
+    b"adds",
+    b"remembered",
+    b"remembers",
+    b"posted",
+    b"texted",
+    b"commented",
+    b"noted",
+    b"laughed",
+    b"joked",
+    b"letter",
+    b"note",
+    b"message",
+    b"card",
+    b"words",
+];
+
+/// Returns the quotations of a block, inside their marks: straight double quotes pair up in
+/// order, curly ones open and close.
+fn quotations(text: &[u8], start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut i = start;
+    while i < end {
+        let (opens, closes, len) = match text[i] {
+            b'"' => (open.is_none(), open.is_some(), 1),
+            0xE2 if text.get(i + 1) == Some(&0x80) && text.get(i + 2) == Some(&0x9C) => (true, false, 3),
+            0xE2 if text.get(i + 1) == Some(&0x80) && text.get(i + 2) == Some(&0x9D) => (false, true, 3),
+            _ => (false, false, 1),
+        };
+        if closes {
+            if let Some(s) = open.take() {
+                out.push((s, i));
+            }
+        } else if opens {
+            open = Some(i + len);
+        }
+        i += len;
+    }
+    out
+}
+
+/// Returns the person a quotation is attributed to: the nearest name before it with a speech
+/// word between them ("Ida Moss, who wrote: \"…\"", "a letter from Ida Moss: \"…\""), else a
+/// name right after it with one ("\"…,\" said Ida." / "\"…,\" Ida said."). `names` are the
+/// name findings of the block as (index, start, end), in text order.
+fn speaker(text: &[u8], quote: (usize, usize), names: &[(usize, usize, usize)]) -> Option<usize> {
+    const BEFORE: usize = 120;
+    const AFTER: usize = 40;
+    let attributes = |between: &[u8]| has_word(between, SPEECH) && !between.contains(&b'"');
+    let open = quote.0 - if text[quote.0 - 1] == b'"' { 1 } else { 3 }; // at the opening mark
+    if let Some(&(k, _, end)) = names.iter().rev().find(|n| n.2 <= open) {
+        if open - end <= BEFORE && attributes(&text[end..open]) {
+            return Some(k);
+        }
+    }
+    let (k, start, end) = *names.iter().find(|n| n.1 >= quote.1)?;
+    let close = quote.1 + if text[quote.1] == b'"' { 1 } else { 3 }; // past the closing mark
+    let between = &text[close.min(start)..start];
+    let after = &text[end..(end + 12).min(text.len())];
+    (start - quote.1 <= AFTER && (attributes(between) || has_word(words(after).next().unwrap_or(b""), SPEECH)))
+        .then_some(k)
 }
 
 /// Returns the identities a sentence addresses: a handle that opens it (a reply), or a name
@@ -446,6 +632,22 @@ mod tests {
         assert!(second_person(t, 0, 61));
         let t = b"If you have gout, call us.";
         assert!(!second_person(t, 0, 12));
+    }
+
+    #[test]
+    fn a_staff_members_own_care_is_an_experience() {
+        assert!(experienced(b", who is recovering in our unit after a "));
+        assert!(experienced(b" had a "));
+        assert!(!experienced(b" treats "));
+        assert!(!experienced(b" coaches patients recovering from "));
+        assert!(!experienced(b" has treated patients with "));
+    }
+
+    #[test]
+    fn quotations_pair_straight_and_curly_marks() {
+        let t = "a \"one\" b \u{201c}two\u{201d} c \"open".as_bytes();
+        let q: Vec<&[u8]> = quotations(t, 0, t.len()).into_iter().map(|(s, e)| &t[s..e]).collect();
+        assert_eq!(q, [&b"one"[..], "two".as_bytes()]);
     }
 
     #[test]
