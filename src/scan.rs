@@ -325,6 +325,11 @@ impl Scanner {
         }
     }
 
+    /// Returns the format `name` with these `bytes` is read as (`--type`, else detected).
+    pub fn kind_for(&self, name: &str, bytes: &[u8]) -> Kind {
+        self.input_type.unwrap_or_else(|| extract::detect(name, bytes))
+    }
+
     /// Returns the engine.
     pub fn engine(&self) -> &Engine {
         &self.engine
