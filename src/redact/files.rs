@@ -65,6 +65,14 @@ pub fn run(cfg: &RedactConfig, out: &mut dyn Write, err: &mut dyn Write) -> Resu
     let mut scanners: HashMap<Option<PathBuf>, Scanner> = HashMap::new();
     let single = walk.files.len() + usize::from(cfg.base.read_stdin) == 1;
     for file in &walk.files {
+        // The originals an earlier --in-place kept are left alone unless named: redacting
+        // them would destroy the one copy of what was there.
+        let name = file.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if (name.ends_with(".orig") || name.ends_with(".phiscan-redact")) && !cfg.base.paths.contains(&file.path) {
+            let _ = writeln!(err, "phiscan: redact: {}: skipped (a backup or temporary file of redact)", file.display);
+            tally.skipped += 1;
+            continue;
+        }
         let key = cfg.config_file_for(&mut discovery, &file.path);
         if !scanners.contains_key(&key) {
             let (c, rules) = cfg.resolve_under(key.as_deref())?;

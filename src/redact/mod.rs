@@ -142,7 +142,7 @@ pub fn redact(scanner: &Scanner, name: &str, bytes: &[u8], options: &Options) ->
     let mut stand_ins: Vec<(usize, usize)> = Vec::new();
     for pass in 0..MAX_PASSES {
         let scanned = scan(scanner, name, &current, kind)?;
-        let survivors = selected(&scanned, options.min_severity, &stand_ins);
+        let survivors = selected(&scanned, &current, options.min_severity, &stand_ins);
         if survivors.is_empty() {
             return Ok(Redacted { output: current, replaced, kind });
         }
@@ -159,7 +159,7 @@ pub fn redact(scanner: &Scanner, name: &str, bytes: &[u8], options: &Options) ->
         stand_ins = out.stand_ins;
     }
     let scanned = scan(scanner, name, &current, kind)?;
-    let left = selected(&scanned, options.min_severity, &stand_ins);
+    let left = selected(&scanned, &current, options.min_severity, &stand_ins);
     if left.is_empty() {
         return Ok(Redacted { output: current, replaced, kind });
     }
@@ -217,18 +217,17 @@ fn scan(scanner: &Scanner, name: &str, bytes: &[u8], kind: Kind) -> Result<Scann
 /// Returns the indices of the findings to replace: at or above `min`, or in a breach; never a
 /// staff name, nor a finding inside a stand-in just written (or in a breach whose people are
 /// all stand-ins).
-fn selected(scanned: &Scanned, min: Severity, stand_ins: &[(usize, usize)]) -> Vec<usize> {
+fn selected(scanned: &Scanned, source: &[u8], min: Severity, stand_ins: &[(usize, usize)]) -> Vec<usize> {
     let result = &scanned.result;
     let fs = &result.findings;
-    // A value that is its own mask (`J*** S****`) or a tag (`[NAME]`) shows nothing a report
-    // would not: a rescan of a masked column still reads it as a name, but no one is named.
     let redacted_already = |i: usize| {
         let t = &scanned.doc.text;
-        let v = String::from_utf8_lossy(&t[fs[i].start.min(t.len())..fs[i].end.min(t.len())]).into_owned();
-        (v.contains('*') && crate::finding::mask(&v) == v.as_str())
-            || Category::ALL
-                .iter()
-                .any(|&c| v.trim().trim_matches(['[', ']']) == surrogate::tag(c).trim_matches(['[', ']']))
+        let in_text = String::from_utf8_lossy(&t[fs[i].start.min(t.len())..fs[i].end.min(t.len())]).into_owned();
+        let in_source =
+            fs[i].source.as_ref().filter(|s| s.part.is_none()).map(|s| {
+                String::from_utf8_lossy(&source[s.start.min(source.len())..s.end.min(source.len())]).into_owned()
+            });
+        crate::finding::is_redacted(&in_text) || in_source.is_some_and(|v| crate::finding::is_redacted(&v))
     };
     let is_stand_in = |i: usize| {
         fs[i].source.as_ref().is_some_and(|s| {

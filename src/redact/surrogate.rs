@@ -547,10 +547,7 @@ impl Surrogates {
     }
 }
 
-/// Returns the tag of a category: `[NAME]`, `[HEALTH_PLAN]`.
-pub fn tag(category: Category) -> String {
-    format!("[{}]", category.as_str().to_ascii_uppercase().replace('-', "_"))
-}
+pub use crate::finding::tag;
 
 fn split_title(value: &str) -> (Option<&str>, Vec<&str>) {
     let words: Vec<&str> = value.split_whitespace().collect();
