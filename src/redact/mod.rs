@@ -187,6 +187,33 @@ pub fn redact_text(scanner: &Scanner, text: &str, options: &Options) -> Result<(
     Ok((String::from_utf8_lossy(&r.output).into_owned(), r))
 }
 
+/// Returns a scanned `text` with the identifiers among its `findings` (offsets into `text`)
+/// replaced in `mode`: the "copy a safe version" of a checker page, where the text is what was
+/// extracted (a DOCX's paragraphs) rather than a file to write back. Staff names stay, and so
+/// do health facts: without the person they identify no one, and they are usually the point.
+pub fn identifiers_in_text(text: &[u8], findings: &[crate::finding::Finding], mode: Mode, seed: Option<u64>) -> String {
+    let mut edits: Vec<Edit> = findings
+        .iter()
+        .filter(|f| f.category.identifies() && !f.staff && f.start <= f.end && f.end <= text.len())
+        .map(|f| Edit { start: f.start, end: f.end, text_start: f.start, text_end: f.end, category: f.category })
+        .collect();
+    edits.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
+    // Overlapping findings: the first (longest) one is replaced, the others dropped.
+    let mut kept: Vec<Edit> = Vec::with_capacity(edits.len());
+    for e in edits {
+        if kept.last().is_none_or(|l| e.start >= l.end) {
+            kept.push(e);
+        }
+    }
+    let mut surrogates = Surrogates::new(seed.unwrap_or_else(surrogate::random_seed));
+    match splice::apply(Kind::Text, text, text, &kept, mode, &mut surrogates) {
+        Ok(out) => String::from_utf8_lossy(&out.bytes).into_owned(),
+        // Prose accepts any replacement; should that ever change, show nothing rather than
+        // the original.
+        Err(_) => String::new(),
+    }
+}
+
 /// An input read for redaction: its extracted document and scan result.
 struct Scanned {
     doc: Document,
