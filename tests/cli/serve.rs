@@ -263,10 +263,9 @@ fn api_redact_answers_with_the_library_redaction() {
     assert!(tag["text"].as_str().unwrap().contains("[NAME], 58, was treated for [DIAGNOSIS]"), "{tag}");
     // A format redaction cannot write back is a 422 with the reason, never a partial copy.
     let boundary = "zz";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.docx\"\r\n\r\n"
-    )
-    .into_bytes();
+    let mut body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.docx\"\r\n\r\n")
+            .into_bytes();
     body.extend_from_slice(&docx(&["Oswin Thackeray has lung cancer."]));
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let r = s.post("/api/redact", &format!("multipart/form-data; boundary={boundary}"), &body);
