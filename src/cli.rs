@@ -68,8 +68,8 @@ pub struct RedactArgs {
     /// What a replaced value becomes.
     #[arg(long, value_enum)]
     pub mode: RedactMode,
-    /// Replace findings at or above this severity (breach members always): default medium.
-    #[arg(long, value_enum, value_name = "LEVEL", default_value = "medium")]
+    /// Replace findings at or above this severity: low, medium or high (breach members always).
+    #[arg(long, value_enum, value_name = "LEVEL", default_value = "medium", hide_possible_values = true)]
     pub min_severity: Level,
     /// Fix the surrogate choices (names, date offset): the same input gives the same output.
     #[arg(long, value_name = "N")]

@@ -165,3 +165,27 @@ fn a_clean_text_is_returned_unchanged() {
     assert_eq!(r.total(), 0);
     assert_eq!(r.summary(), "nothing");
 }
+
+#[test]
+fn jsonl_and_tsv_keep_their_lines_and_cells() {
+    let jsonl = "{\"patient\": \"Ysolde Marchbank\", \"mrn\": 48215611}\n\
+        {\"patient\": \"Orrin Vantongeren\", \"note\": \"Orrin\\u0027s SSN 536-22-8727\"}\n";
+    let tsv = "name\tssn\tnote\nYsolde Marchbank\t536-22-8711\tcalled, twice\n";
+    for mode in Mode::ALL {
+        let r = redact(scanner(), "feed.jsonl", jsonl.as_bytes(), &opts(mode, Some(2))).unwrap();
+        let out = String::from_utf8(r.output).unwrap();
+        assert_eq!(out.lines().count(), 2, "{mode:?}: {out}");
+        for line in out.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{mode:?}: {e}: {line}"));
+            assert!(v["patient"].is_string(), "{mode:?}: {line}");
+        }
+        assert!(
+            !out.contains("Marchbank") && !out.contains("Orrin") && !out.contains("536-22-8727"),
+            "{mode:?}: {out}"
+        );
+        let r = redact(scanner(), "list.tsv", tsv.as_bytes(), &opts(mode, Some(2))).unwrap();
+        let out = String::from_utf8(r.output).unwrap();
+        assert!(out.lines().all(|l| l.split('\t').count() == 3), "{mode:?}: {out}");
+        assert!(out.ends_with("\tcalled, twice\n") && !out.contains("Marchbank"), "{mode:?}: {out}");
+    }
+}
