@@ -36,6 +36,107 @@ pub enum Command {
     Baseline(BaselineCommand),
     /// Serve a page for checking drafts in a browser, and a JSON API, on this machine.
     Serve(crate::serve::ServeArgs),
+    /// Write a copy safe to publish: findings masked, tagged, replaced by stand-ins or removed.
+    Redact(RedactArgs),
+}
+
+/// What `phiscan redact` replaces a value with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RedactMode {
+    /// The report's mask, keeping the shape: `J*** S****`, `***-**-6789`.
+    Mask,
+    /// The category in brackets: `[NAME]`, `[MRN]`, `[DIAGNOSIS]`.
+    Tag,
+    /// Realistic, obviously synthetic stand-ins, consistent within a file; dates shift by one offset.
+    Surrogate,
+    /// Nothing: the value is cut out, spaces and punctuation around it tidied.
+    Remove,
+}
+
+/// `phiscan redact …`
+#[derive(Debug, Args, Clone)]
+pub struct RedactArgs {
+    /// Files and folders to redact; `-` reads stdin (written to stdout).
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Where the copy goes: a file for one input, a folder (mirroring the tree) for several.
+    #[arg(short = 'o', long = "output", value_name = "OUT", conflicts_with = "in_place")]
+    pub output: Option<PathBuf>,
+    /// Replace each file (atomically), keeping the original as FILE.orig unless --no-backup.
+    #[arg(long)]
+    pub in_place: bool,
+    /// What a replaced value becomes.
+    #[arg(long, value_enum)]
+    pub mode: RedactMode,
+    /// Replace findings at or above this severity: low, medium or high (breach members always).
+    #[arg(long, value_enum, value_name = "LEVEL", default_value = "medium", hide_possible_values = true)]
+    pub min_severity: Level,
+    /// Fix the surrogate choices (names, date offset): the same input gives the same output.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Write nothing; exit 1 when a file would change (for CI).
+    #[arg(long)]
+    pub check: bool,
+    /// With --in-place: keep no FILE.orig.
+    #[arg(long, requires = "in_place")]
+    pub no_backup: bool,
+    /// The name stdin is read as (its extension chooses the format).
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_name: String,
+    /// Read every input as this format instead of detecting it from its name and content.
+    #[arg(long = "type", value_name = "TYPE", default_value = "auto", value_parser = input_type_parser())]
+    pub input_type: InputType,
+    /// Ignore `phiscan:allow` comments (replace what they excuse too).
+    #[arg(long)]
+    pub no_inline_allow: bool,
+    /// Replace only findings at or above this confidence (0 to 1).
+    #[arg(long, value_name = "X")]
+    pub min_confidence: Option<f32>,
+    /// A file larger than this many bytes is an error (suffixes K, M, G allowed).
+    #[arg(long, value_name = "SIZE", default_value = "100M", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Do not read .gitignore, .ignore or .phiscanignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Enter hidden files and folders.
+    #[arg(long)]
+    pub hidden: bool,
+    /// Leave out paths matching GLOB (gitignore syntax; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Rule selection.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+impl RedactArgs {
+    /// Returns the scan flags these stand for: redaction finds what `scan` with them would.
+    pub fn scan_args(&self) -> ScanArgs {
+        ScanArgs {
+            paths: self.paths.clone(),
+            stdin_name: self.stdin_name.clone(),
+            format: Format::Text,
+            output: None,
+            color: ColorChoice::Never,
+            fail_on: Some(self.min_severity),
+            show_values: false,
+            threads: None,
+            no_ignore: self.no_ignore,
+            hidden: self.hidden,
+            exclude: self.exclude.clone(),
+            force_exclude: false,
+            max_file_size: self.max_file_size,
+            skip_large: false,
+            compact: false,
+            min_confidence: self.min_confidence,
+            staged: false,
+            diff: None,
+            baseline: None,
+            no_inline_allow: self.no_inline_allow,
+            input_type: self.input_type,
+            rules: self.rules.clone(),
+        }
+    }
 }
 
 /// `phiscan init`

@@ -7,7 +7,7 @@
 //! file are errors that name the key, the file and the line, so a misspelt `exlude` never
 //! silently scans what the user meant to leave out.
 
-use crate::cli::{ColorChoice, Format, Level, RuleArgs, ScanArgs};
+use crate::cli::{ColorChoice, Format, Level, RedactArgs, RedactMode, RuleArgs, ScanArgs};
 use crate::error::{Error, Result};
 use crate::extract::Kind;
 use crate::finding::{Category, Severity};
@@ -362,6 +362,98 @@ pub fn resolve_scan(args: &ScanArgs) -> Result<(Config, Vec<Rule>)> {
     // folder, as before per-path configs); `run` instead applies them relative to the file.
     config.walk.exclude.extend(config.config_exclude.iter().cloned());
     Ok((config, rules))
+}
+
+/// Where `phiscan redact` writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RedactTarget {
+    /// Standard output (stdin, or one file without `-o`).
+    Stdout,
+    /// This file (one input) or folder (mirroring the inputs' tree).
+    Path(PathBuf),
+    /// Each file itself, through a temporary file and a rename.
+    InPlace {
+        /// Whether the original is kept as `FILE.orig`.
+        backup: bool,
+    },
+}
+
+/// Everything `phiscan redact` needs, resolved: how to redact, where to write, and the scan
+/// config of each file (its nearest `.phiscan.toml`, as `scan` reads it).
+#[derive(Debug, Clone)]
+pub struct RedactConfig {
+    /// The config of the working folder (or `--config`): paths, stdin and walk options.
+    pub base: Config,
+    /// The rules of `base`.
+    pub rules: Vec<Rule>,
+    /// The mode, threshold and seed.
+    pub options: crate::redact::Options,
+    /// Where output goes.
+    pub target: RedactTarget,
+    /// Write nothing; report whether anything would change.
+    pub check: bool,
+    scan: ScanArgs,
+    explicit: Option<PathBuf>,
+}
+
+impl RedactConfig {
+    /// Returns the config file that governs `file` (`--config` when given, else the nearest).
+    pub fn config_file_for(&self, discovery: &mut Discovery, file: &Path) -> Option<PathBuf> {
+        self.explicit.clone().or_else(|| discovery.nearest(file))
+    }
+
+    /// Resolves the scan config and rules under the config file `path` (`None`: defaults).
+    pub fn resolve_under(&self, path: Option<&Path>) -> Result<(Config, Vec<Rule>)> {
+        if path == self.base.config_file.as_deref() {
+            return Ok((self.base.clone(), self.rules.clone()));
+        }
+        let file = match path {
+            Some(p) => load_file(Some(p), p)?,
+            None => ConfigFile::default(),
+        };
+        resolve_with(&self.scan, &file)
+    }
+}
+
+/// Resolves `phiscan redact` flags: the scan config they stand for, the mode and the target.
+pub fn resolve_redact(args: &RedactArgs) -> Result<RedactConfig> {
+    let scan = args.scan_args();
+    let explicit = args.rules.config.clone();
+    let start = args.paths.iter().find(|p| p.as_os_str() != "-").cloned().unwrap_or_else(|| PathBuf::from("."));
+    let file = load_file(explicit.as_deref(), &start)?;
+    let (base, rules) = resolve_with(&scan, &file)?;
+    let mode = match args.mode {
+        RedactMode::Mask => crate::redact::Mode::Mask,
+        RedactMode::Tag => crate::redact::Mode::Tag,
+        RedactMode::Surrogate => crate::redact::Mode::Surrogate,
+        RedactMode::Remove => crate::redact::Mode::Remove,
+    };
+    let options = crate::redact::Options { mode, min_severity: level(args.min_severity), seed: args.seed };
+    let folders = base.paths.iter().any(|p| p.is_dir());
+    let inputs = base.paths.len() + usize::from(base.read_stdin);
+    let target = match (&args.output, args.in_place) {
+        (_, true) if base.read_stdin => {
+            return Err(Error::config("--in-place cannot rewrite stdin: drop `-` or use -o FILE"));
+        }
+        (_, true) => RedactTarget::InPlace { backup: !args.no_backup },
+        (Some(out), false) => {
+            if (folders || inputs > 1) && out.exists() && !out.is_dir() {
+                return Err(Error::config(format!(
+                    "-o {}: several inputs need a folder to mirror them into, not a file",
+                    out.display()
+                )));
+            }
+            RedactTarget::Path(out.clone())
+        }
+        (None, false) if args.check => RedactTarget::Stdout,
+        (None, false) if folders || inputs > 1 => {
+            return Err(Error::config(
+                "a folder or several inputs need -o DIR (the tree is mirrored there) or --in-place",
+            ));
+        }
+        (None, false) => RedactTarget::Stdout,
+    };
+    Ok(RedactConfig { base, rules, options, target, check: args.check, scan, explicit })
 }
 
 /// Whether stdin is a pipe or a redirected file (not a terminal, not `/dev/null`): then a run

@@ -303,6 +303,29 @@ pub fn mask(value: &str) -> CompactString {
     out
 }
 
+/// Returns the tag redaction writes for a category: `[NAME]`, `[HEALTH_PLAN]`.
+pub fn tag(category: Category) -> String {
+    format!("[{}]", category.as_str().to_ascii_uppercase().replace('-', "_"))
+}
+
+/// Whether `value` is a redaction placeholder that shows nothing a report would not: its own
+/// mask (`J*** S****`), or tags and their words only (`[NAME]`, `[NAME], [NAME]`). A name
+/// column of a redacted export still reads as names by its header; such values name no one.
+pub fn is_redacted(value: &str) -> bool {
+    if !value.contains(['*', '[']) && !value.bytes().any(|b| b.is_ascii_uppercase()) {
+        return false;
+    }
+    if value.contains('*') && mask(value) == value {
+        return true;
+    }
+    let mut rest = value.to_string();
+    for c in Category::ALL {
+        let word = tag(c);
+        rest = rest.replace(word.trim_matches(['[', ']']), "");
+    }
+    rest.len() < value.len() && !rest.chars().any(char::is_alphanumeric)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,6 +339,16 @@ mod tests {
         assert_eq!(mask("03/14/1987"), "**/**/****");
         assert_eq!(mask("García-López"), "G*****-L****");
         assert_eq!(mask("a\nb"), "a b");
+    }
+
+    #[test]
+    fn placeholders_are_recognised() {
+        for v in ["J*** S****", "[NAME]", "[NAME], [NAME]", "***-**-****", "[HEALTH_PLAN]"] {
+            assert!(is_redacted(v), "{v}");
+        }
+        for v in ["John Smith", "[Jane]", "***-**-6789", "NAMES", "Nameth", "536-22-8727"] {
+            assert!(!is_redacted(v), "{v}");
+        }
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! report (text, json, jsonl, sarif, github, junit)`,
 //!
 //! with [`finding`] (categories, severities, masking) and [`error`] shared by all. [`serve`] puts
-//! the same scan behind a local page and JSON API (`phiscan serve`).
+//! the same scan behind a local page and JSON API (`phiscan serve`); [`redact`] writes a copy
+//! safe to publish from the same findings (`phiscan redact`).
 //!
 //! ```
 //! use phiscan::{engine::Engine, rules, scan::Scanner};
@@ -26,6 +27,7 @@ pub mod error;
 pub mod extract;
 pub mod finding;
 pub mod input;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod run;

@@ -71,6 +71,12 @@ fn run(cli: Cli) -> Result<u8, Error> {
         Command::Baseline(BaselineCommand::Create(args)) => baseline_command(args, false),
         Command::Baseline(BaselineCommand::Update(args)) => baseline_command(args, true),
         Command::Serve(args) => phiscan::serve::run(&args),
+        Command::Redact(args) => {
+            let cfg = config::resolve_redact(&args)?;
+            let tally =
+                phiscan::redact::files::run(&cfg, &mut std::io::stdout().lock(), &mut std::io::stderr().lock())?;
+            Ok(tally.exit_code(cfg.check))
+        }
     }
 }
 

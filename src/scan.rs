@@ -325,6 +325,11 @@ impl Scanner {
         }
     }
 
+    /// Returns the format `name` with these `bytes` is read as (`--type`, else detected).
+    pub fn kind_for(&self, name: &str, bytes: &[u8]) -> Kind {
+        self.input_type.unwrap_or_else(|| extract::detect(name, bytes))
+    }
+
     /// Returns the engine.
     pub fn engine(&self) -> &Engine {
         &self.engine
@@ -352,6 +357,11 @@ impl Scanner {
             doc.fields.iter().map(|f| Field { start: f.start, end: f.end, name: f.name.as_str() }).collect();
         fields.extend(score::columns::type_grids(&self.engine, text, &doc.grids, &scored));
         score::field::apply(&self.engine, text, &fields, &mut scored, self.min_confidence);
+        // Redaction placeholders (`[NAME]`, `J*** S****`) name no one, wherever they stand.
+        scored.retain(|s| {
+            let v = &text[s.candidate.start..s.candidate.end];
+            !(v.contains(&b'*') || v.contains(&b'[')) || !crate::finding::is_redacted(&String::from_utf8_lossy(v))
+        });
         let allowed = self.allow.covered(text);
         if !allowed.is_empty() {
             scored.retain(|s| !inside(&allowed, s.candidate.start, s.candidate.end));

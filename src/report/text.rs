@@ -265,7 +265,7 @@ pub fn write_tail(outcome: &Outcome, style: Style, out: &mut dyn Write) -> std::
     }
     let blocked = outcome.files.iter().filter(|f| f.tally().failing).count();
     let tool = if can_redact() {
-        format!(" (or run `phiscan {REDACT_COMMAND}` to mask them)")
+        format!(" (or let `phiscan {REDACT_COMMAND} --mode mask FILE` write a masked copy)")
     } else {
         format!(" (a `phiscan {REDACT_COMMAND}` command to mask them for you is coming)")
     };

@@ -6,9 +6,10 @@
 //! dropped DOCX's text is only known after extraction), the findings' and breaches' positions
 //! in that text as UTF-16 offsets (what a browser's strings count), and the safe version.
 //!
-//! One seam waits for other work: [`safe_version`] (masking, until the library has a redaction
-//! function; then `POST /api/redact` too). Staff names are marked by the findings themselves
-//! (`"role": "staff"` in the contract).
+//! The safe version is the library's redaction ([`crate::redact::identifiers_in_text`], mask
+//! mode), and `POST /api/redact` answers with [`crate::redact::redact`]'s copy of the input,
+//! verified by a rescan as `phiscan redact` writes it. Staff names are marked by the findings
+//! themselves (`"role": "staff"` in the contract).
 
 use super::http::{Request, Response};
 use super::multipart;
@@ -204,32 +205,57 @@ impl Scanned {
 }
 
 /// Returns `text` with every identifier masked in place (staff names and health facts stay:
-/// they identify no patient, and the health fact is usually the point of the post).
-///
-/// Seam: masking with each finding's library mask (`J*** S****`) until the library has a
-/// redaction function (mask, tag or remove); then this calls it, and `POST /api/redact` exposes it.
+/// they identify no patient, and the health fact is usually the point of the post), by the
+/// library's redaction.
 pub fn safe_version(text: &[u8], findings: &[Finding]) -> String {
-    let ranges = findings.iter().filter(|f| f.category.identifies() && !f.staff).map(|f| (f.start, f.end));
-    mask_ranges(text, ranges)
+    crate::redact::identifiers_in_text(text, findings, crate::redact::Mode::Mask, None)
 }
 
-/// Returns `text` with each byte range masked by the library's mask; a range that overlaps one
-/// already masked is skipped.
-fn mask_ranges(text: &[u8], ranges: impl Iterator<Item = (usize, usize)>) -> String {
-    let mut ranges: Vec<(usize, usize)> = ranges.filter(|&(s, e)| s <= e && e <= text.len()).collect();
-    ranges.sort_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
-    let mut out = Vec::with_capacity(text.len());
-    let mut at = 0;
-    for (s, e) in ranges {
-        if s < at {
-            continue;
+/// The options of `POST /api/redact`, from its query string (`?mode=tag&min_severity=high&seed=7`).
+pub fn redact_options(query: &str) -> Result<crate::redact::Options, Response> {
+    let mut o = crate::redact::Options::default();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match k {
+            "mode" => {
+                o.mode = crate::redact::Mode::parse(v)
+                    .ok_or_else(|| Response::error(400, "mode must be mask, tag, surrogate or remove"))?;
+            }
+            "min_severity" => {
+                o.min_severity = crate::finding::Severity::parse(v)
+                    .ok_or_else(|| Response::error(400, "min_severity must be low, medium or high"))?;
+            }
+            "seed" => {
+                o.seed = Some(v.parse().map_err(|_| Response::error(400, "seed must be a whole number"))?);
+            }
+            _ => return Err(Response::error(400, "unknown option: use mode, min_severity and seed")),
         }
-        out.extend_from_slice(&text[at..s]);
-        out.extend_from_slice(crate::finding::mask(&String::from_utf8_lossy(&text[s..e])).as_bytes());
-        at = e;
     }
-    out.extend_from_slice(&text[at..]);
-    String::from_utf8_lossy(&out).into_owned()
+    Ok(o)
+}
+
+/// Returns the answer of `POST /api/redact`: the redacted copy and what was replaced, or a 422
+/// saying why the input cannot be redacted (never a half-redacted copy).
+pub fn redacted(
+    name: &str,
+    options: &crate::redact::Options,
+    r: Result<crate::redact::Redacted, crate::redact::Refused>,
+) -> Response {
+    match r {
+        Ok(r) => {
+            let doc = serde_json::json!({
+                "path": name,
+                "format": r.kind.as_str(),
+                "mode": options.mode.as_str(),
+                "min_severity": options.min_severity.as_str(),
+                "replaced": r.replaced.iter().map(|(c, n)| (c.as_str().to_string(), serde_json::Value::from(*n))).collect::<serde_json::Map<String, serde_json::Value>>(),
+                "total": r.total(),
+                "text": String::from_utf8_lossy(&r.output),
+            });
+            Response::json(200, serde_json::to_vec(&doc).unwrap_or_default())
+        }
+        Err(e) => Response::error(422, &format!("{name}: {e}")),
+    }
 }
 
 /// Returns the byte range of the sentence (or sentences) around `start..end`: from the end of
@@ -402,12 +428,5 @@ mod tests {
         let r = scanned.nothing_read().expect("a binary input yields nothing");
         assert_eq!(r.status, 422);
         assert!(String::from_utf8_lossy(&r.body).contains("binary"));
-    }
-
-    #[test]
-    fn masking_skips_overlaps_and_keeps_the_rest() {
-        let text = b"call 555-0142 now";
-        assert_eq!(mask_ranges(text, [(9, 13), (5, 13), (40, 50)].into_iter()), "call ***-**** now");
-        assert_eq!(mask_ranges(b"Ana Lo", [(0, 6)].into_iter()), "A** L*");
     }
 }

@@ -321,10 +321,7 @@ fn vet(state: &State, head: &Request) -> Option<Response> {
     } else if path == "/api/scan" || path == "/api/check" {
         (head.method != "POST").then(|| method_not_allowed("POST"))
     } else if path == "/api/redact" {
-        Some(Response::error(
-            501,
-            "redaction is not available yet: POST /api/check returns a masked safe version meanwhile",
-        ))
+        (head.method != "POST").then(|| method_not_allowed("POST"))
     } else {
         Some(Response::error(404, "no such page here: the checker is at /"))
     }
@@ -338,6 +335,22 @@ fn route(state: &Arc<State>, req: &mut Request, started: Instant) -> Response {
         "/app.css" => Response::asset("text/css; charset=utf-8", APP_CSS.as_bytes()),
         "/favicon.svg" => Response::asset("image/svg+xml", FAVICON.as_bytes()),
         "/healthz" => health(state),
+        "/api/redact" => {
+            let options = match api::redact_options(&req.query) {
+                Ok(o) => o,
+                Err(r) => return r,
+            };
+            let (name, bytes) = match api::input(req) {
+                Ok(x) => x,
+                Err(r) => return r,
+            };
+            let deadline = started + state.limits.timeout;
+            let job_name = name.clone();
+            match run_job(state, deadline, move |st| crate::redact::redact(&st.scanner, &job_name, &bytes, &options)) {
+                Ok(r) => api::redacted(&name, &options, r),
+                Err(r) => r,
+            }
+        }
         _ => {
             let page = req.path == "/api/check";
             let (name, bytes) = match api::input(req) {
@@ -416,6 +429,16 @@ fn run_scan(
     bytes: Vec<u8>,
     deadline: Instant,
 ) -> std::result::Result<api::Scanned, Response> {
+    run_job(state, deadline, move |st| api::scan(&st.scanner, &name, bytes))
+}
+
+/// Runs `job` (a scan or a redaction) on a thread of its own under one of the slots, waiting
+/// for it until `deadline`.
+fn run_job<T: Send + 'static>(
+    state: &Arc<State>,
+    deadline: Instant,
+    job: impl FnOnce(&State) -> T + Send + 'static,
+) -> std::result::Result<T, Response> {
     let busy =
         || Response::error(503, "the checker is busy with other texts; try again in a moment").with("Retry-After", "2");
     let Some(slot) = take_slot(&state.scans, state.max_scans) else {
@@ -425,14 +448,14 @@ fn run_scan(
     let st = Arc::clone(state);
     let spawned = std::thread::Builder::new().name("phiscan-scan".into()).spawn(move || {
         let _slot = slot;
-        let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| api::scan(&st.scanner, &name, bytes)));
-        let _ = tx.send(scanned);
+        let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&st)));
+        let _ = tx.send(done);
     });
     if spawned.is_err() {
         return Err(busy());
     }
     match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-        Ok(Ok(scanned)) => Ok(scanned),
+        Ok(Ok(done)) => Ok(done),
         Ok(Err(_)) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(internal_error()),
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Response::error(
             503,

@@ -406,7 +406,10 @@ fn text_report_gives_a_verdict_per_file_then_findings_by_line_then_what_to_do() 
     let name = lines[story + 1];
     assert!(name.contains("name") && name.trim_end().ends_with("person-name"), "{name}");
     assert!(out.contains("What to do: do not post that file as it is."), "{out}");
-    assert!(out.contains("`phiscan redact`") && out.contains("`phiscan:allow RULE -- reason`"), "{out}");
+    assert!(
+        out.contains("`phiscan redact --mode mask FILE`") && out.contains("`phiscan:allow RULE -- reason`"),
+        "{out}"
+    );
     // Colour dims the rule id.
     let c = env.run(&["scan", "--color", "always", "drafts/story.md"]);
     assert!(c.stdout.contains("\x1b[2mperson-name\x1b[0m"), "{}", c.stdout);

@@ -5,6 +5,7 @@ mod formats;
 mod gate;
 mod identifiers;
 mod records;
+mod redact;
 mod scan;
 mod serve;
 mod util;

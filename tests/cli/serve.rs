@@ -240,6 +240,40 @@ fn values_appear_only_when_the_server_was_started_with_show_values() {
 }
 
 #[test]
+fn api_redact_answers_with_the_library_redaction() {
+    let env = TestEnv::new();
+    env.write("draft.txt", BREACH);
+    let s = Served::start(&env, &[]);
+    for mode in ["mask", "tag", "surrogate", "remove"] {
+        let path = format!("/api/redact?mode={mode}&seed=5");
+        let r = s.post_json(&path, &serde_json::json!({"name": "draft.txt", "text": BREACH}));
+        assert_eq!(r.status, 200, "{mode}: {}", r.text());
+        let doc = r.json();
+        assert_eq!(doc["mode"], mode);
+        assert_eq!(doc["format"], "text");
+        assert!(doc["replaced"]["name"].as_u64().unwrap() >= 1, "{doc}");
+        for secret in ["Oswin", "Thackeray"] {
+            assert!(!r.text().contains(secret), "{mode}: {secret} in {}", r.text());
+        }
+        // The same copy `phiscan redact` writes.
+        let cli = env.run(&["redact", "draft.txt", "--mode", mode, "--seed", "5"]);
+        assert_eq!(doc["text"], cli.stdout, "{mode}");
+    }
+    let tag = s.post_json("/api/redact?mode=tag", &serde_json::json!({"text": BREACH})).json();
+    assert!(tag["text"].as_str().unwrap().contains("[NAME], 58, was treated for [DIAGNOSIS]"), "{tag}");
+    // A format redaction cannot write back is a 422 with the reason, never a partial copy.
+    let boundary = "zz";
+    let mut body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.docx\"\r\n\r\n")
+            .into_bytes();
+    body.extend_from_slice(&docx(&["Oswin Thackeray has lung cancer."]));
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = s.post("/api/redact", &format!("multipart/form-data; boundary={boundary}"), &body);
+    r.is_error(422, "does not write docx");
+    assert!(!r.text().contains("Thackeray"));
+}
+
+#[test]
 fn uploads_go_through_the_same_extraction_as_scan() {
     let env = TestEnv::new();
     let s = Served::start(&env, &[]);
@@ -287,7 +321,9 @@ fn bad_requests_get_a_4xx_with_a_message_never_a_500() {
     s.raw(b"POST /api/scan HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
         .is_error(411, "Content-Length");
     s.raw(b"GARBAGE\r\n\r\n").is_error(400, "malformed");
-    s.post("/api/redact", "application/json", b"{}").is_error(501, "not available yet");
+    s.post("/api/redact", "application/json", b"{}").is_error(400, "text");
+    s.post("/api/redact?mode=scramble", "application/json", b"{\"text\":\"x\"}").is_error(400, "mode must be");
+    s.get("/api/redact").is_error(405, "POST");
     // A page on another site cannot use the API through the user's browser.
     let foreign = format!(
         "POST /api/scan HTTP/1.1\r\nHost: {}\r\nOrigin: http://evil.example\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{{\"text\":\"x\"}}",
