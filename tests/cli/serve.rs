@@ -364,7 +364,7 @@ fn checks_beyond_max_scans_get_503_with_retry_after() {
     let s = Arc::new(Served::start(&env, &["--max-scans", "1", "--timeout", "300"]));
     let slow = {
         let s = Arc::clone(&s);
-        std::thread::spawn(move || s.post_json("/api/scan", &serde_json::json!({"text": slow_text()})).status)
+        std::thread::spawn(move || s.post_json("/api/scan", &serde_json::json!({"text": slow_text().repeat(2)})).status)
     };
     let deadline = Instant::now() + Duration::from_secs(60);
     while s.get("/healthz").json()["scans_running"] != 1 {
