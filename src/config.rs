@@ -442,6 +442,11 @@ pub fn resolve_with(args: &ScanArgs, file: &ConfigFile) -> Result<(Config, Vec<R
             force_exclude: args.force_exclude,
             named: !args.paths.is_empty(),
             threads,
+            follow_symlinks: match (args.follow_symlinks, args.no_follow) {
+                (true, _) => Some(true),
+                (false, true) => Some(false),
+                (false, false) => None,
+            },
         },
         max_file_size: args.max_file_size,
         skip_large: args.skip_large,

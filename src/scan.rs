@@ -537,10 +537,19 @@ impl Scanner {
                 Some(blob) => input::git::read_blob(blob).map_err(|e| FileProblem::Error(e.to_string()))?,
                 None => {
                     let meta = std::fs::metadata(&file.path).map_err(|e| FileProblem::Error(e.to_string()))?;
+                    // Refused before opening: opening a FIFO blocks, a device never ends.
+                    if !meta.is_file() {
+                        return Err(FileProblem::Error(input::not_regular_reason(&meta.file_type())));
+                    }
                     if meta.len() > max_size {
                         return Err(too_large(meta.len()));
                     }
-                    std::fs::read(&file.path).map_err(|e| FileProblem::Error(e.to_string()))?
+                    // Read through the cap whatever the size said: a file can grow while it is read.
+                    let mut bytes = Vec::with_capacity(meta.len() as usize);
+                    std::fs::File::open(&file.path)
+                        .and_then(|f| f.take(max_size + 1).read_to_end(&mut bytes))
+                        .map_err(|e| FileProblem::Error(e.to_string()))?;
+                    bytes
                 }
             };
             if bytes.len() as u64 > max_size {
@@ -744,6 +753,7 @@ pub type FileProblem = Problem;
 pub fn input_error(e: &Error) -> InputError {
     match e {
         Error::Io { path, source } => InputError { path: path.display().to_string(), message: source.to_string() },
+        Error::Input { path, message } => InputError { path: path.clone(), message: message.clone() },
         other => InputError { path: String::new(), message: other.to_string() },
     }
 }
@@ -791,6 +801,29 @@ fn to_file_offsets(doc: &Document, sources: &mut [Option<Source>]) {
             }
         }
         Encoding::Utf16 { .. } => {}
+        Encoding::Utf32 { .. } if own() > 0 => {
+            let Some(text) = doc.source_text() else { return };
+            let mut offsets: Vec<usize> =
+                sources.iter().flatten().filter(|s| s.part.is_none()).flat_map(|s| [s.start, s.end]).collect();
+            offsets.sort_unstable();
+            offsets.dedup();
+            // Each character is one 4-byte unit: count characters up to each offset, in one pass.
+            let (mut chars, mut at) = (0usize, 0usize);
+            let units: Vec<usize> = offsets
+                .iter()
+                .map(|&o| {
+                    let o = o.min(text.len());
+                    chars += text[at..o].iter().filter(|b| (**b & 0xC0) != 0x80).count();
+                    at = o;
+                    chars
+                })
+                .collect();
+            let at = |o: usize| units[offsets.binary_search(&o).unwrap_or(0)] * 4 + 4;
+            for s in sources.iter_mut().flatten().filter(|s| s.part.is_none()) {
+                (s.start, s.end) = (at(s.start), at(s.end));
+            }
+        }
+        Encoding::Utf32 { .. } => {}
     }
 }
 

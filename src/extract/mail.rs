@@ -129,7 +129,10 @@ pub fn extract_eml(bytes: &[u8], ctx: &mut Ctx, member: &str, out: &mut Vec<Item
         } else {
             let data = part.contents().to_vec();
             if data.len() as u64 > ctx.remaining() {
-                out.push(Item { member: sub, result: Err(Problem::Skip("over the decompressed size limit".into())) });
+                out.push(Item {
+                    member: sub,
+                    result: Err(Problem::Error("not read: over the decompressed size limit for one input".into())),
+                });
                 continue;
             }
             ctx.charge(data.len() as u64);
@@ -189,8 +192,8 @@ pub fn extract_mbox(bytes: &[u8], ctx: &mut Ctx, member: &str, out: &mut Vec<Ite
         if i >= max {
             out.push(Item {
                 member: member.to_string(),
-                result: Err(Problem::Skip(format!(
-                    "more than {max} messages: messages after the first {max} not scanned"
+                result: Err(Problem::Error(format!(
+                    "more than {max} messages, over the limit: messages after the first {max} not scanned"
                 ))),
             });
             break;

@@ -1,0 +1,205 @@
+//! The hostile-input suite: one case per class of issue 11 (hangs, blow-ups, silent passes,
+//! leaks through our own output), each with a wall-time bound, its exit code and its reason.
+//! Inputs are generated here; every value is synthetic (SSNs 536-22-xxxx, phones 555-01xx).
+
+use crate::util::TestEnv;
+use serde_json::Value;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+/// The bound on every case: generous, for a debug build on a slow 2-core CI machine.
+const BOUND: Duration = Duration::from_secs(10);
+
+/// Builds a zip archive of `(name, contents)` members, deflated.
+fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in members {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// Runs `phiscan scan --format json ARGS`, checks the time bound and that nothing panicked.
+fn scan(env: &TestEnv, args: &[&str]) -> (i32, Value, String) {
+    let mut all = vec!["scan", "--format", "json"];
+    all.extend_from_slice(args);
+    let started = Instant::now();
+    let r = env.run(&all);
+    let took = started.elapsed();
+    assert!(took < BOUND, "{args:?} took {took:?} (bound {BOUND:?})");
+    assert!(!r.stderr.contains("internal error"), "panic: {}", r.stderr);
+    (r.code, r.json(), r.stderr)
+}
+
+/// Returns the message of the error reported for `path`.
+fn error_for(doc: &Value, path: &str) -> String {
+    let e = doc["summary"]["errors"].as_array().unwrap().iter().find(|e| e["path"] == path);
+    e.unwrap_or_else(|| panic!("no error for {path}: {:#}", doc["summary"]))["message"].as_str().unwrap().to_string()
+}
+
+/// Returns the reason `path` was skipped.
+fn skip_for(doc: &Value, path: &str) -> String {
+    let e = doc["summary"]["skipped"].as_array().unwrap().iter().find(|e| e["path"] == path);
+    e.unwrap_or_else(|| panic!("no skip for {path}: {:#}", doc["summary"]))["reason"].as_str().unwrap().to_string()
+}
+
+fn docx(document_xml: &[u8]) -> Vec<u8> {
+    zip(&[("[Content_Types].xml", b"<Types/>"), ("word/document.xml", document_xml)])
+}
+
+fn para(text: &str) -> String {
+    format!("<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>")
+}
+
+// Never fail open
+
+#[cfg(unix)]
+#[test]
+fn symlinks_in_walked_folders_are_errors_unless_a_choice_is_stated() {
+    let env = TestEnv::new();
+    env.write("outside/notes.txt", "SSN 536-22-8727\n");
+    env.write("drafts/post.txt", "Open day on Friday.\n");
+    std::os::unix::fs::symlink("../outside/notes.txt", env.path().join("drafts/notes.txt")).unwrap();
+    let (code, doc, stderr) = scan(&env, &["drafts"]);
+    assert_eq!(code, 2, "a link not read fails the gate");
+    assert!(error_for(&doc, "drafts/notes.txt").contains("--follow-symlinks"));
+    assert!(stderr.contains("symbolic link not scanned"), "{stderr}");
+    let (code, doc, _) = scan(&env, &["--no-follow", "drafts"]);
+    assert_eq!(code, 0);
+    assert_eq!(skip_for(&doc, "drafts/notes.txt"), "symbolic link (--no-follow)");
+    let (code, doc, _) = scan(&env, &["--follow-symlinks", "drafts"]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(doc["findings"][0]["path"], "drafts/notes.txt");
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_refused_before_opening() {
+    let env = TestEnv::new();
+    env.write("drafts/post.txt", "Open day on Friday.\n");
+    let fifo = env.path().join("drafts/pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+    assert!(made, "mkfifo");
+    // A FIFO with no writer: opening it would block forever.
+    let (code, doc, _) = scan(&env, &["drafts"]);
+    assert_eq!(code, 2);
+    assert!(error_for(&doc, "drafts/pipe").contains("not a regular file (a FIFO)"));
+    let (code, doc, _) = scan(&env, &["drafts/pipe"]);
+    assert_eq!(code, 2);
+    assert!(error_for(&doc, "drafts/pipe").contains("refused before opening"));
+    // A device that never ends, even with a small size limit.
+    let (code, doc, _) = scan(&env, &["--max-file-size", "1M", "/dev/zero"]);
+    assert_eq!(code, 2);
+    assert!(error_for(&doc, "/dev/zero").contains("character device"));
+    // Stdin stays supported through `-`.
+    let r = env.run_stdin(&["scan", "--format", "json", "-"], b"SSN 536-22-8727\n");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+}
+
+#[test]
+fn every_limit_hit_is_an_error_with_its_reason() {
+    let env = TestEnv::new();
+    // The 10,001st member of a zip.
+    let names: Vec<String> = (0..10_001).map(|k| format!("m{k}.txt")).collect();
+    let members: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"x"[..])).collect();
+    env.write("many.zip", zip(&members));
+    // A zip nested six deep.
+    let mut nested = zip(&[("deep.txt", b"SSN 536-22-8727")]);
+    for k in 0..6 {
+        nested = zip(&[(&format!("level{k}.zip"), &nested)]);
+    }
+    env.write("nested.zip", nested);
+    // An e-mail forwarded six deep, each as a message/rfc822 attachment.
+    let mut mail =
+        "From: a@example.org\r\nTo: b@example.org\r\nSubject: innermost\r\n\r\nSSN 536-22-8727\r\n".to_string();
+    for k in 0..6 {
+        mail = format!(
+            "From: a@example.org\r\nTo: b@example.org\r\nSubject: fwd {k}\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/mixed; boundary=\"b{k}\"\r\n\r\n--b{k}\r\nContent-Type: text/plain\r\n\r\nsee \
+             attached\r\n--b{k}\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\n{mail}\r\n--b{k}--\r\n"
+        );
+    }
+    env.write("fwd.eml", mail);
+    // Message 10,001 of a mailbox.
+    let mut mbox = String::new();
+    for k in 0..10_001 {
+        mbox.push_str(&format!("From a@example.org Mon Jan  1 00:00:00 2024\nFrom: a@example.org\nTo: b@example.org\nSubject: {k}\n\nhi\n\n"));
+    }
+    env.write("box.mbox", mbox);
+    // A bomb: 40 MB of one digit deflates to ~40 KB.
+    env.write("bomb.zip", zip(&[("zeros.csv", &vec![b'0'; 40 << 20])]));
+    let (code, doc, _) = scan(&env, &["."]);
+    assert_eq!(code, 2);
+    assert!(error_for(&doc, "many.zip").contains("over the limit of 10000"));
+    let deep = doc["summary"]["errors"].as_array().unwrap();
+    assert!(
+        deep.iter().any(|e| e["path"].as_str().unwrap().starts_with("nested.zip!")
+            && e["message"].as_str().unwrap().contains("nested more than")),
+        "{deep:#?}"
+    );
+    assert!(
+        deep.iter().any(|e| e["path"].as_str().unwrap().starts_with("fwd.eml!")
+            && e["message"].as_str().unwrap().contains("nested more than")),
+        "{deep:#?}"
+    );
+    assert!(error_for(&doc, "box.mbox").contains("more than 10000 messages"));
+    assert!(error_for(&doc, "bomb.zip!zeros.csv").contains("decompression bomb guard"));
+}
+
+#[test]
+fn a_docx_padded_with_spaces_is_not_a_bomb() {
+    let env = TestEnv::new();
+    let mut xml = String::from("<w:document><w:body>");
+    xml.push_str(&para("SSN 536-22-8727"));
+    xml.push_str(&" ".repeat(4 << 20));
+    xml.push_str("</w:body></w:document>");
+    let bytes = docx(xml.as_bytes());
+    assert!(bytes.len() < 64 << 10, "it compresses a thousandfold: {}", bytes.len());
+    env.write("padded.docx", bytes);
+    let (code, doc, _) = scan(&env, &["padded.docx"]);
+    assert_eq!(code, 1, "{:#}", doc["summary"]);
+    assert_eq!(doc["findings"][0]["category"], "ssn");
+}
+
+#[test]
+fn a_nul_in_a_text_file_decodes_what_it_can() {
+    let env = TestEnv::new();
+    env.write("export.csv", b"name,ssn\nRow\0One,536-22-8727\n");
+    env.write("notes.txt", b"\0 SSN 536-22-8727\n");
+    let (code, doc, _) = scan(&env, &["."]);
+    assert_eq!(code, 1, "{:#}", doc["summary"]);
+    let paths: Vec<&str> = doc["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert!(paths.contains(&"export.csv") && paths.contains(&"notes.txt"), "{paths:?}");
+}
+
+#[test]
+fn utf32_is_recognised_by_its_bom() {
+    let env = TestEnv::new();
+    let text = "Patient SSN 536-22-8727\n";
+    let le: Vec<u8> =
+        [0xFF, 0xFE, 0, 0].into_iter().chain(text.chars().flat_map(|c| (c as u32).to_le_bytes())).collect();
+    let be: Vec<u8> =
+        [0, 0, 0xFE, 0xFF].into_iter().chain(text.chars().flat_map(|c| (c as u32).to_be_bytes())).collect();
+    env.write("le.txt", le);
+    env.write("be.txt", be);
+    let (code, doc, _) = scan(&env, &["."]);
+    assert_eq!(code, 1);
+    let found = doc["findings"].as_array().unwrap();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    // Source offsets are the file's own: 4 bytes a character, after the 4-byte BOM.
+    let f = found.iter().find(|f| f["path"] == "le.txt").unwrap();
+    assert_eq!(f["source"]["start"], 4 + 4 * 12, "{f:#}");
+}
+
+#[test]
+fn a_truncated_xml_part_is_reported() {
+    let env = TestEnv::new();
+    let cut = format!("<w:document><w:body>{}<w:p><w:r><w:t>Call 330-555-01", para("MRN: 40719385"));
+    env.write("cut.docx", docx(cut.as_bytes()));
+    let (code, doc, _) = scan(&env, &["cut.docx"]);
+    assert_eq!(code, 2);
+    assert!(error_for(&doc, "cut.docx").contains("truncated XML"), "{:#}", doc["summary"]);
+    assert_eq!(doc["findings"][0]["category"], "mrn", "what came before is scanned");
+}
