@@ -18,7 +18,7 @@ use crate::score::field::Field;
 use crate::suppress::baseline::Key;
 use crate::suppress::{inline, inside, keep_new, Allow, Warning};
 pub use crate::text::LineIndex;
-use crate::text::LineTable;
+use crate::text::{Cursor, LineTable};
 use std::io::Read;
 use std::time::{Duration, Instant};
 
@@ -374,8 +374,8 @@ impl Scanner {
         let mut sources: Vec<Option<Source>> =
             scored.iter().map(|s| doc.map.locate_from(&mut hint, s.candidate.start, s.candidate.end)).collect();
         // Findings come in text order: line lookups start where the last one ended.
-        let (own_hint, text_hint) = (std::cell::Cell::new(1), std::cell::Cell::new(1));
-        let at = |hint: &std::cell::Cell<usize>, lines: &LineTable<'_>, offset: usize| {
+        let (own_hint, text_hint) = (std::cell::Cell::new(Cursor::default()), std::cell::Cell::new(Cursor::default()));
+        let at = |hint: &std::cell::Cell<Cursor>, lines: &LineTable<'_>, offset: usize| {
             let mut h = hint.get();
             let r = lines.locate_from(&mut h, offset);
             hint.set(h);
@@ -451,7 +451,7 @@ impl Scanner {
                 let line = unit
                     .and_then(|u| doc.map.locate(u.start, u.end))
                     .filter(|src| src.part.is_none())
-                    .and_then(|src| source_lines.map(|t| t.locate(src.start).0))
+                    .and_then(|src| source_lines.map(|t| t.line_of(src.start)))
                     .map_or(first.line, |l| l.min(first.line));
                 let location = doc
                     .unit_location_at(first.start)

@@ -13,6 +13,10 @@
 //! keeps what it read up to the cut (see [`parse_lenient`]). Nesting deeper than 128 levels
 //! (serde_json's limit), like any syntax error, is a clean per-file error naming the line and
 //! column, never the content.
+//!
+//! Complexity: parsing and walking are linear in the input; Bundle entries are linked to their
+//! Patient through a hash map of references (O(entries × reference length)); object keys are
+//! looked up in a linear scan of that object's keys, once per known key.
 
 use super::{humanize, Builder, Document, Problem};
 use crate::text::{LineTable, Mapped};
@@ -560,17 +564,19 @@ pub fn top_level(b: &mut dyn Sink, value: &Value, root: &str, prefix: &str, grou
 /// entry alone. Groups are in order of their first entry.
 fn patient_groups(entries: &[Value]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut refs: Vec<(String, usize)> = Vec::new(); // reference → group
+    // Reference → group, the first Patient to claim a reference keeping it: a hash map, so
+    // linking n entries costs O(n) lookups, not a scan of every Patient per entry.
+    let mut refs: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, e) in entries.iter().enumerate() {
         let Some(r) = e.get("resource") else { continue };
         if r.get("resourceType").and_then(Value::as_str) == Some("Patient") {
             let g = groups.len();
             groups.push(vec![i]);
             if let Some(url) = e.get("fullUrl").and_then(Value::as_str) {
-                refs.push((url.to_string(), g));
+                refs.entry(url.to_string()).or_insert(g);
             }
             if let Some(id) = r.get("id").and_then(Value::as_str) {
-                refs.push((format!("Patient/{id}"), g));
+                refs.entry(format!("Patient/{id}")).or_insert(g);
             }
         }
     }
@@ -586,7 +592,13 @@ fn patient_groups(entries: &[Value]) -> Vec<Vec<usize>> {
             ["subject", "patient", "beneficiary"]
                 .iter()
                 .find_map(|k| r.get(k).and_then(|s| s.get("reference")).and_then(Value::as_str))
-                .and_then(|t| refs.iter().find(|(url, _)| url == t || t.ends_with(&format!("/{url}"))).map(|x| x.1))
+                .and_then(|t| {
+                    // The reference as written, or any tail of it after a `/` (an absolute URL
+                    // ending in `/Patient/p1` refers to `Patient/p1`).
+                    refs.get(t).copied().or_else(|| {
+                        memchr::memchr_iter(b'/', t.as_bytes()).find_map(|k| refs.get(&t[k + 1..]).copied())
+                    })
+                })
         });
         match target {
             Some(g) => groups[g].push(i),
@@ -742,6 +754,27 @@ mod tests {
         let mrn = seg("$.mrn");
         let at = d.map.locate(mrn.start, mrn.end).unwrap();
         assert_eq!(&src[at.start..at.end], b"4071938");
+    }
+
+    #[test]
+    fn fhir_linking_is_linear_in_the_entries() {
+        let n = 20_000;
+        let mut entries: Vec<String> = (0..n)
+            .map(|k| {
+                format!(r#"{{"fullUrl": "urn:uuid:p{k}", "resource": {{"resourceType": "Patient", "id": "p{k}"}}}}"#)
+            })
+            .collect();
+        entries.extend((0..n).map(|k| {
+            format!(r#"{{"resource": {{"resourceType": "Condition", "subject": {{"reference": "https://fhir.example.org/r4/Patient/p{}"}}}}}}"#, n - 1 - k)
+        }));
+        let bundle = format!(r#"{{"resourceType": "Bundle", "entry": [{}]}}"#, entries.join(","));
+        let v = parse(bundle.as_bytes()).unwrap();
+        let Some(Node::Array(items)) = v.get("entry").map(|e| &e.node) else { panic!() };
+        let started = std::time::Instant::now();
+        let groups = patient_groups(items);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        assert_eq!(groups.len(), n);
+        assert_eq!(groups[0], vec![0, 2 * n - 1], "the last Condition refers to the first Patient by URL");
     }
 
     #[test]

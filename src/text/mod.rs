@@ -18,7 +18,7 @@ pub mod segment;
 pub mod source;
 pub mod words;
 
-pub use lines::{LineIndex, LineTable};
+pub use lines::{Cursor, LineIndex, LineTable};
 pub use source::{Mapped, Source, SourceMap};
 
 /// A unit of text supplied by an extractor (a CSV row, a JSON object, an HL7 message, a table
