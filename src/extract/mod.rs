@@ -386,7 +386,7 @@ pub fn extract_into(
                 mail::extract_mbox(&bytes, ctx, &member, out);
                 None
             }
-            Kind::Pdf => Some(pdf::extract(&bytes)),
+            Kind::Pdf => Some(pdf::extract(&bytes, ctx)),
             Kind::Docx | Kind::Pptx | Kind::Xlsx | Kind::Odt => Some(office::extract(kind, &bytes, ctx)),
             Kind::Text | Kind::Html | Kind::Csv | Kind::Tsv | Kind::Json | Kind::Jsonl => {
                 Some(text_kind(kind, bytes, Kind::from_name(name).is_some_and(is_text)))

@@ -203,3 +203,55 @@ fn a_truncated_xml_part_is_reported() {
     assert!(error_for(&doc, "cut.docx").contains("truncated XML"), "{:#}", doc["summary"]);
     assert_eq!(doc["findings"][0]["category"], "mrn", "what came before is scanned");
 }
+
+// Bounded work
+
+/// Builds a one-page PDF whose content stream is `stream` with the `filter` entry given.
+fn pdf_with_stream(stream: &[u8], filter: &str) -> Vec<u8> {
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_vec(),
+        [format!("<< /Length {} {filter} >>\nstream\n", stream.len()).as_bytes(), stream, b"\nendstream"].concat(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+    ];
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    out
+}
+
+fn deflate(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn pdf_streams_inflate_through_the_cap() {
+    let env = TestEnv::new();
+    let text = b"BT /F1 12 Tf 72 720 Td (Patient SSN 536-22-8727) Tj ET";
+    env.write("ok.pdf", pdf_with_stream(&deflate(&deflate(text)), "/Filter [/FlateDecode /FlateDecode]"));
+    // Double-deflated zeros: a few KB that would inflate a thousandfold and more.
+    let bomb = deflate(&deflate(&vec![b'0'; 16 << 20]));
+    assert!(bomb.len() < 64 << 10, "{}", bomb.len());
+    env.write("bomb.pdf", pdf_with_stream(&bomb, "/Filter [/FlateDecode /FlateDecode]"));
+    let (code, doc, _) = scan(&env, &["."]);
+    assert_eq!(code, 2);
+    assert_eq!(doc["findings"][0]["path"], "ok.pdf", "{:#}", doc["findings"]);
+    assert!(error_for(&doc, "bomb.pdf").contains("decompression bomb guard"), "{:#}", doc["summary"]);
+}
