@@ -211,6 +211,10 @@ pub struct ScanArgs {
     /// Skip files larger than --max-file-size (reported as skipped) instead of failing with exit 2.
     #[arg(long)]
     pub skip_large: bool,
+    /// Report at most N findings per input (a file with its members); the most severe are kept
+    /// and the cap is reported in the summary and the JSON (`0`: no cap).
+    #[arg(long, value_name = "N", default_value_t = crate::config::DEFAULT_MAX_FINDINGS)]
+    pub max_findings: usize,
     /// Text output: one line per finding (`path:line:col  severity  category  rule  value`), for scripts.
     #[arg(long)]
     pub compact: bool,

@@ -114,6 +114,10 @@ pub struct ConfigFile {
     pub spec: ConfigFileSpec,
 }
 
+/// Findings reported per input by default (`--max-findings`): far more than a person reads, few
+/// enough that a hostile input cannot turn into a report of gigabytes.
+pub const DEFAULT_MAX_FINDINGS: usize = 10_000;
+
 /// Everything a scan needs to know, resolved.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -129,6 +133,8 @@ pub struct Config {
     pub max_file_size: u64,
     /// Whether a file over `max_file_size` is skipped (reported) rather than an error.
     pub skip_large: bool,
+    /// Findings reported per input at most (`0`: no cap); the cap is reported when hit.
+    pub max_findings: usize,
     /// Whether text output is one line per finding (`--compact`).
     pub compact: bool,
     /// Output format.
@@ -450,6 +456,7 @@ pub fn resolve_with(args: &ScanArgs, file: &ConfigFile) -> Result<(Config, Vec<R
         },
         max_file_size: args.max_file_size,
         skip_large: args.skip_large,
+        max_findings: args.max_findings,
         compact: args.compact,
         format: args.format,
         output: args.output.clone(),

@@ -46,6 +46,9 @@ pub struct FileResult {
     /// Set by [`FileResult::release`]: the tally of the findings once they were reported and
     /// dropped (a streamed report keeps memory flat).
     pub released: Option<Tally>,
+    /// Findings found but not reported because the input reached `--max-findings` (the most
+    /// severe are kept): reported in the summary, never silent.
+    pub dropped: usize,
 }
 
 /// Findings of one file (or a whole scan) by severity, and whether any reached `fail_on`.
@@ -187,6 +190,8 @@ pub struct Outcome {
     pub rules: Vec<Rule>,
     /// What was asked for when it was not plain paths (`staged changes`, `changes since …`).
     pub scope: Option<String>,
+    /// The `--max-findings` cap in force (`0`: none), for reports of inputs that reached it.
+    pub max_findings: usize,
 }
 
 impl Outcome {
@@ -282,6 +287,7 @@ pub struct Scanner {
     baseline: Option<std::collections::HashSet<String>>,
     input_type: Option<Kind>,
     skip_large: bool,
+    max_findings: usize,
 }
 
 impl Scanner {
@@ -298,6 +304,7 @@ impl Scanner {
             baseline: None,
             input_type: config.input_type,
             skip_large: config.skip_large,
+            max_findings: config.max_findings,
         }
     }
 
@@ -322,6 +329,7 @@ impl Scanner {
             baseline: None,
             input_type: None,
             skip_large: false,
+            max_findings: crate::config::DEFAULT_MAX_FINDINGS,
         }
     }
 
@@ -342,6 +350,12 @@ impl Scanner {
     /// its fields give structured values their field's context, and its source map takes every
     /// finding back to the input's bytes.
     pub fn scan_document(&self, path: &str, doc: &Document) -> FileResult {
+        self.scan_document_capped(path, doc, (self.max_findings > 0).then_some(self.max_findings))
+    }
+
+    /// Scans an extracted document as [`Scanner::scan_document`] does, reporting at most `cap`
+    /// findings (the most severe, then the first): the rest are counted in `dropped`.
+    pub fn scan_document_capped(&self, path: &str, doc: &Document, cap: Option<usize>) -> FileResult {
         let text = &doc.text[..];
         let candidates = self.engine.find(text);
         let mut scored = score::score(&self.engine, text, candidates, self.min_confidence);
@@ -405,6 +419,23 @@ impl Scanner {
             (n, warnings)
         } else {
             (0, Vec::new())
+        };
+        let dropped = match cap {
+            Some(cap) if scored.len() > cap => {
+                let keep = most_severe(&scored, cap);
+                let mut k = 0;
+                scored.retain(|_| {
+                    k += 1;
+                    keep[k - 1]
+                });
+                let mut k = 0;
+                sources.retain(|_| {
+                    k += 1;
+                    keep[k - 1]
+                });
+                keep.len() - cap
+            }
+            _ => 0,
         };
         let units = self.record_units(doc);
         let links = score::link::link(&self.engine, text, &units, &mut scored);
@@ -481,6 +512,7 @@ impl Scanner {
             fail_on: Some(self.fail_on),
             notes: doc.notes.clone(),
             released: None,
+            dropped,
         }
     }
 
@@ -573,12 +605,17 @@ impl Scanner {
     /// text its findings' offsets point into (what `phiscan serve` shows and highlights).
     pub fn scan_named(&self, name: &str, bytes: Vec<u8>) -> Vec<TextResult> {
         let kind = self.input_type.or_else(|| Some(extract::detect(name, &bytes)));
+        // One cap for the input and its members together: a zip of many members is one input.
+        let mut left = (self.max_findings > 0).then_some(self.max_findings);
         extract::extract(name, bytes, kind, Limits::default())
             .into_iter()
             .map(|item| {
                 let path = format!("{name}{}", item.member);
                 let r = item.result.map(|doc| {
-                    let mut result = self.scan_document(&path, &doc);
+                    let mut result = self.scan_document_capped(&path, &doc, left);
+                    if let Some(l) = &mut left {
+                        *l -= result.findings.len().min(*l);
+                    }
                     if !item.member.is_empty() {
                         // A member's findings name their place even when it is a plain line.
                         for f in result.findings.iter_mut().filter(|f| f.location.is_none()) {
@@ -607,6 +644,7 @@ impl Scanner {
             self.scan_stdin(config, &mut outcome);
         }
         outcome.sort();
+        outcome.max_findings = self.max_findings;
         outcome.elapsed = started.elapsed();
         outcome
     }
@@ -697,6 +735,18 @@ impl Scanner {
             }
         }
     }
+}
+
+/// Returns which of `scored` to keep so that `cap` remain: the most severe, then the first in
+/// text order (so a capped file still fails the gate when it holds a high finding).
+fn most_severe(scored: &[score::Scored], cap: usize) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..scored.len()).collect();
+    order.sort_by_key(|&k| (std::cmp::Reverse(scored[k].severity), k));
+    let mut keep = vec![false; scored.len()];
+    for &k in order.iter().take(cap) {
+        keep[k] = true;
+    }
+    keep
 }
 
 /// Returns the words of a breach for a reader: identifiers masked, then the health terms

@@ -213,6 +213,13 @@ pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
         for n in &f.notes {
             writeln!(out, "phiscan: note: {}: {}", f.path, n)?;
         }
+        if f.dropped > 0 {
+            writeln!(
+                out,
+                "phiscan: capped {}: {} more findings not reported (--max-findings {}; the most severe are shown)",
+                f.path, f.dropped, outcome.max_findings
+            )?;
+        }
     }
     for e in &outcome.errors {
         if e.path.is_empty() {

@@ -255,3 +255,38 @@ fn pdf_streams_inflate_through_the_cap() {
     assert_eq!(doc["findings"][0]["path"], "ok.pdf", "{:#}", doc["findings"]);
     assert!(error_for(&doc, "bomb.pdf").contains("decompression bomb guard"), "{:#}", doc["summary"]);
 }
+
+/// `n` lines, each with a synthetic SSN (536-22-xxxx, never a real one).
+fn ssn_lines(n: usize) -> String {
+    (0..n).map(|k| format!("SSN 536-22-{:04}\n", 1000 + k % 9000)).collect()
+}
+
+#[test]
+fn findings_are_capped_per_input_and_the_cap_is_reported() {
+    let env = TestEnv::new();
+    let body = ssn_lines(1_200);
+    let names: Vec<String> = (0..10).map(|k| format!("part{k}.txt")).collect();
+    let members: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), body.as_bytes())).collect();
+    env.write("many.zip", zip(&members));
+    env.write("one.txt", ssn_lines(10_500));
+    let (code, doc, stderr) = scan(&env, &["."]);
+    assert_eq!(code, 1, "capped inputs still fail the gate on what they report");
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 20_000, "10,000 per input");
+    let capped = doc["summary"]["findings_capped"].as_array().unwrap();
+    let one = capped.iter().find(|c| c["path"] == "one.txt").unwrap();
+    assert_eq!((one["reported"].as_u64(), one["dropped"].as_u64()), (Some(10_000), Some(500)));
+    assert_eq!(one["max_findings"], 10_000);
+    let zip_dropped: u64 = capped
+        .iter()
+        .filter(|c| c["path"].as_str().unwrap().starts_with("many.zip!"))
+        .map(|c| c["dropped"].as_u64().unwrap())
+        .sum();
+    assert_eq!(zip_dropped, 2_000, "{capped:#?}");
+    assert!(stderr.contains("phiscan: capped one.txt: 500 more findings not reported"), "{stderr}");
+    // A lower cap keeps the most severe findings.
+    env.write("mixed.txt", format!("{}Patient SSN 536-22-8727\n", "call 330-555-0142\n".repeat(50)));
+    let (_, doc, _) = scan(&env, &["--max-findings", "1", "mixed.txt"]);
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["findings"][0]["severity"], "high", "{:#}", doc["findings"]);
+    assert_eq!(doc["files"][0]["dropped"].as_u64().unwrap() + 1, 51);
+}
