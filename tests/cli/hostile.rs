@@ -290,3 +290,27 @@ fn findings_are_capped_per_input_and_the_cap_is_reported() {
     assert_eq!(doc["findings"][0]["severity"], "high", "{:#}", doc["findings"]);
     assert_eq!(doc["files"][0]["dropped"].as_u64().unwrap() + 1, 51);
 }
+
+#[test]
+fn sparse_xlsx_rows_stay_sparse() {
+    let env = TestEnv::new();
+    let mut sheet = String::from("<worksheet><sheetData>");
+    sheet.push_str(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>SSN 536-22-8727</t></is></c></row>"#);
+    for r in 2..30_000 {
+        sheet.push_str(&format!(r#"<row r="{r}"><c r="ZZZ{r}"><v>{r}</v></c></row>"#));
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let workbook = r#"<workbook><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>"#;
+    let rels = r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#;
+    env.write(
+        "wide.xlsx",
+        zip(&[
+            ("xl/workbook.xml", workbook.as_bytes()),
+            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+            ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+        ]),
+    );
+    let (code, doc, _) = scan(&env, &["wide.xlsx"]);
+    assert_eq!(code, 1, "{:#}", doc["summary"]);
+    assert_eq!(doc["findings"][0]["category"], "ssn");
+}
