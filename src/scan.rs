@@ -248,8 +248,12 @@ impl Outcome {
     pub fn add(&mut self, (path, r): ScanResult) {
         match r {
             Ok(fr) => self.files.push(fr),
-            Err(FileProblem::Skip(reason)) => self.skipped.push(Skipped { path, reason }),
-            Err(FileProblem::Error(message)) => self.errors.push(InputError { path, message }),
+            Err(FileProblem::Skip(reason)) => {
+                self.skipped.push(Skipped { path, reason: crate::text::label::escape_controls(&reason).into_owned() })
+            }
+            Err(FileProblem::Error(message)) => self
+                .errors
+                .push(InputError { path, message: crate::text::label::escape_controls(&message).into_owned() }),
         }
     }
 
@@ -460,7 +464,9 @@ impl Scanner {
                     column,
                     masked: mask(&value),
                     value: self.show_values.then(|| value.into()),
-                    location: doc.segment_at(c.start).map(|s| s.location.as_str().into()),
+                    location: doc
+                        .segment_at(c.start)
+                        .map(|s| crate::text::label::escape_controls(s.location.as_str()).as_ref().into()),
                     source: None,
                     fingerprint: None,
                     // Read as breach linking reads it: a name with staff evidence.
@@ -486,7 +492,7 @@ impl Scanner {
                     .map_or(first.line, |l| l.min(first.line));
                 let location = doc
                     .unit_location_at(first.start)
-                    .map(str::to_string)
+                    .map(|l| crate::text::label::escape_controls(l).into_owned())
                     .or_else(|| first.location.as_deref().map(str::to_string));
                 Breach {
                     path: shared_path.clone(),
@@ -610,7 +616,7 @@ impl Scanner {
         extract::extract(name, bytes, kind, Limits::default())
             .into_iter()
             .map(|item| {
-                let path = format!("{name}{}", item.member);
+                let path = format!("{}{}", crate::text::label::escape_controls(name), item.member);
                 let r = item.result.map(|doc| {
                     let mut result = self.scan_document_capped(&path, &doc, left);
                     if let Some(l) = &mut left {

@@ -104,6 +104,25 @@ pub fn read_named(z: &mut Zip<'_>, name: &str, ctx: &mut Ctx) -> Result<Option<V
     }
 }
 
+/// Returns how member `index` named `name` is shown in paths: its name with control characters
+/// escaped, each folder and file name as written when it reads like one, else by position
+/// (`member 4.csv`, extension kept), as a member's name may be a patient's.
+pub fn shown_name(name: &str, index: usize) -> String {
+    let plain = name.split('/').all(|part| crate::text::label::plain_file_name(part));
+    if plain {
+        return crate::text::label::escape_controls(&name.replace('!', "_")).into_owned();
+    }
+    let base = name.rsplit('/').next().unwrap_or(name);
+    match base
+        .rsplit_once('.')
+        .map(|(_, ext)| ext)
+        .filter(|e| e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        Some(ext) => format!("member {}.{ext}", index + 1),
+        None => format!("member {}", index + 1),
+    }
+}
+
 /// Extracts every member of a zip archive into `out`, as `member!name`.
 pub fn extract_zip(bytes: &[u8], ctx: &mut Ctx, member: &str, out: &mut Vec<Item>) {
     let mut z = match open(bytes) {
@@ -133,9 +152,11 @@ pub fn extract_zip(bytes: &[u8], ctx: &mut Ctx, member: &str, out: &mut Vec<Item
                 if kind.is_none() && data.is_empty() {
                     continue;
                 }
-                extract_into(&name, data, None, ctx, format!("{member}!{name}"), out);
+                extract_into(&name, data, None, ctx, format!("{member}!{}", shown_name(&name, i)), out);
             }
-            Err((name, problem)) => out.push(Item { member: format!("{member}!{name}"), result: Err(problem) }),
+            Err((name, problem)) => {
+                out.push(Item { member: format!("{member}!{}", shown_name(&name, i)), result: Err(problem) })
+            }
         }
     }
 }

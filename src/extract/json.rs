@@ -535,8 +535,8 @@ pub fn top_level(b: &mut dyn Sink, value: &Value, root: &str, prefix: &str, grou
         }
         Node::Object(map) if group_entries && is_bundle(value) => {
             b.start_unit(value);
-            for (k, v) in map.iter().filter(|(k, _)| k != "entry") {
-                let mut path = format!("{root}{}", key_path(k));
+            for (n, (k, v)) in map.iter().enumerate().filter(|(_, (k, _))| k != "entry") {
+                let mut path = format!("{root}{}", key_path(k, n));
                 walk(b, v, &mut path, &mut vec![k.clone()], resource_type(value), prefix);
             }
             b.end_unit(value, "object", format!("{prefix}{root}"));
@@ -617,10 +617,15 @@ fn resource_type(v: &Value) -> Option<&str> {
     v.get("resourceType").and_then(Value::as_str)
 }
 
-fn key_path(k: &str) -> String {
+/// Returns the path step for key `k`, the `n`th (0-based) of its object: `.name`,
+/// `["first name"]`, or `[key 3]` when the key itself reads like data (`"536-22-8727": {…}`),
+/// as a location must not publish what the masking hides.
+fn key_path(k: &str, n: usize) -> String {
     let plain = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if plain {
+    if !crate::text::label::plain_label(k) {
+        format!("[key {}]", n + 1)
+    } else if plain {
         format!(".{k}")
     } else {
         format!("[{}]", serde_json::to_string(k).unwrap_or_default())
@@ -640,9 +645,9 @@ pub fn walk(
         Node::Object(map) => {
             let resource = resource_type(v).or(resource);
             let identifier = identifier_kind(v, keys);
-            for (k, child) in map {
+            for (n, (k, child)) in map.iter().enumerate() {
                 let len = path.len();
-                path.push_str(&key_path(k));
+                path.push_str(&key_path(k, n));
                 keys.push(k.clone());
                 if k == "value" && identifier.is_some() && !matches!(child.node, Node::Object(_)) {
                     leaf(b, child, path, identifier, prefix);

@@ -100,7 +100,11 @@ pub fn emit_cells<'c>(
         let range = if a >= z {
             None
         } else {
-            let col = named.map_or_else(|| format!("column {}", j + 1), str::to_string);
+            // A header cell is shown in locations only when it reads like a column name: the
+            // first row of a headerless export may be a patient's.
+            let col = named
+                .filter(|h| crate::text::label::plain_label(h))
+                .map_or_else(|| format!("column {}", j + 1), str::to_string);
             let label = named.map(humanize);
             b.value_range(label.as_deref(), cell, (a, z), cell_location(&col, j), named)
         };

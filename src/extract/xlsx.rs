@@ -47,8 +47,11 @@ pub fn extract(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Pr
             Some(abs) => abs.to_string(),
             None => format!("xl/{target}"),
         };
+        // The name is scanned as text; locations show it only when it reads like a label.
+        let raw_name = name;
+        let name = if crate::text::label::plain_label(&raw_name) { raw_name.clone() } else { format!("{}", i + 1) };
         b.paragraph_break();
-        b.text_block(&name, format!("sheet {name}"));
+        b.text_block(&raw_name, format!("sheet {name}"));
         b.paragraph_break();
         let Some(bytes) = archive::read_named(z, &path, ctx)? else { continue };
         let (rows, fault) = cells(&bytes, &shared, &path);

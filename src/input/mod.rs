@@ -193,9 +193,11 @@ pub fn shown(path: &Path) -> String {
     }
 }
 
+/// Returns the path as reports show it: without `./`, control characters escaped (a file name
+/// with an ESC or a newline must not drive a terminal or forge a CI annotation).
 fn display(path: &Path) -> String {
     let s = path.to_string_lossy();
-    s.strip_prefix("./").unwrap_or(&s).to_string()
+    crate::text::label::escape_controls(s.strip_prefix("./").unwrap_or(&s)).into_owned()
 }
 
 /// Compiles `--exclude` globs into the walker's overrides.
