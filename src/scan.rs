@@ -1020,6 +1020,88 @@ mod tests {
         }
     }
 
+    /// Pieces of text in many scripts, with identifiers between them.
+    fn mixed_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("Patient SSN 536-22-8727 ".to_string()),
+            Just("MRN: 40719385\n".to_string()),
+            Just("call (330) 555-0142, ".to_string()),
+            Just("Tobin Quill, 34, has asthma. ".to_string()),
+            Just("caf\u{e9} \u{2014} na\u{ef}ve \u{1F3E5} ".to_string()),
+            Just("\u{65e5}\u{672c}\u{8a9e} \u{0627}\u{0644}\u{0639} ".to_string()),
+            "\\PC{0,12}",
+        ];
+        proptest::collection::vec(piece, 1..12).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Every finding's offsets fall on UTF-8 character boundaries of the text, and its
+        /// column is a character column of its line.
+        #[test]
+        fn offsets_fall_on_character_boundaries(text in mixed_text()) {
+            let r = scanner().scan_text("t.txt", text.as_bytes());
+            for f in &r.findings {
+                prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end), "{:?} in {:?}", f, text);
+                prop_assert!(f.start < f.end && f.end <= text.len());
+                let line_start = text[..f.start].rfind('\n').map_or(0, |p| p + 1);
+                prop_assert_eq!(f.column, text[line_start..f.start].chars().count() + 1);
+                prop_assert_eq!(f.line, text[..f.start].matches('\n').count() + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn columns_stay_linear_on_one_long_line() {
+        // Many findings on one line: each column is counted from the previous one.
+        let line = "call (330) 555-0142 now, ".repeat(4000);
+        let r = scanner().scan_text("long.txt", line.as_bytes());
+        assert!(r.findings.len() >= 1000, "{}", r.findings.len());
+        for f in r.findings.iter().take(50) {
+            assert_eq!(f.column, line[..f.start].chars().count() + 1);
+        }
+    }
+
+    /// Returns the best of three wall times of scanning `text`.
+    fn best_of_three(text: &[u8]) -> std::time::Duration {
+        (0..3)
+            .map(|_| {
+                let started = Instant::now();
+                std::hint::black_box(scanner().scan_text("t.txt", text));
+                started.elapsed()
+            })
+            .min()
+            .unwrap()
+    }
+
+    #[test]
+    fn time_grows_linearly_with_the_input() {
+        // The shapes that were quadratic: findings on one long line, placeholder prose, an
+        // unclosed HTML tag before many `<a `. Doubling the input must not quadruple the time
+        // (the bound leaves room for a noisy shared machine).
+        let unit = "lorem ipsum dolor sit amet consectetur call (330) 555-0142 ";
+        for (name, make) in [
+            ("one long line", Box::new(|n: usize| unit.repeat(n)) as Box<dyn Fn(usize) -> String>),
+            ("short lines", Box::new(|n: usize| format!("{unit}\n").repeat(n))),
+        ] {
+            let small = make(2_000);
+            let large = make(4_000);
+            let _ = best_of_three(small.as_bytes());
+            let (a, b) = (best_of_three(small.as_bytes()), best_of_three(large.as_bytes()));
+            let ratio = b.as_secs_f64() / a.as_secs_f64().max(1e-6);
+            assert!(ratio < 3.2, "{name}: 2x the input took {ratio:.2}x the time ({a:?} -> {b:?})");
+        }
+        let page = |n: usize| format!("<p>MRN 40719385</p><div {}", "<a ".repeat(n));
+        let (a, b) = (Instant::now(), ());
+        let _ = (b, extract::html::extract(page(20_000).as_bytes()));
+        let small = a.elapsed();
+        let a = Instant::now();
+        let _ = extract::html::extract(page(40_000).as_bytes());
+        let ratio = a.elapsed().as_secs_f64() / small.as_secs_f64().max(1e-6);
+        assert!(ratio < 3.2 || a.elapsed() < std::time::Duration::from_millis(50), "html: {ratio:.2}x");
+    }
+
     #[test]
     fn key_value_blocks_link_only_when_a_key_names_a_person() {
         let form = scanner().scan_text("form.txt", b"Name: Tobin Quill\nDx: type 2 diabetes\n");

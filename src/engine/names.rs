@@ -887,7 +887,6 @@ impl Seen {
 
     /// Returns whether a word of run `k` is in a sure run elsewhere.
     fn elsewhere(&self, chunk: &Chunk, runs: &[Run], k: usize) -> bool {
-        let mut sure = false;
         let mut buf = Vec::new();
         for i in runs[k].first..=runs[k].last {
             buf.clear();
@@ -898,12 +897,13 @@ impl Seen {
                 if w != h {
                     break;
                 }
-                if other != k {
-                    sure |= self.sure[other];
+                if other != k && self.sure[other] {
+                    // One sure run is enough: stop before walking every other occurrence.
+                    return true;
                 }
             }
         }
-        sure
+        false
     }
 }
 

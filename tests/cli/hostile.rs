@@ -444,3 +444,36 @@ fn report_files_are_written_through_random_exclusive_temporaries() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+// Determinism and growth
+
+/// Removes what may differ between two runs of the same scan: the wall time.
+fn without_timing(mut doc: Value) -> Value {
+    doc["summary"].as_object_mut().unwrap().remove("elapsed_ms");
+    doc
+}
+
+#[test]
+fn output_is_identical_across_thread_counts_and_runs() {
+    let env = TestEnv::new();
+    for k in 0..12 {
+        env.write(
+            &format!("notes/n{k}.txt"),
+            format!("{}Patient Tobin Quill, MRN {}\n", "x\n".repeat(k * 50), 40719385 + k),
+        );
+        env.write(&format!("rows/r{k}.csv"), format!("name,mrn,dx\nRhonda Vale,{},asthma\n", 5523101 + k));
+    }
+    env.write("big.txt", ssn_lines(3_000));
+    env.write("pack.zip", zip(&[("a.txt", b"SSN 536-22-8727\n"), ("b.csv", b"mrn\n4071938\n")]));
+    let runs: Vec<Value> = ["1", "2", "4", "4", "3"]
+        .iter()
+        .map(|j| {
+            let (_, doc, _) = scan(&env, &["-j", j, "."]);
+            without_timing(doc)
+        })
+        .collect();
+    assert!(runs[0]["findings"].as_array().unwrap().len() > 3_000);
+    for (k, r) in runs.iter().enumerate().skip(1) {
+        assert!(r == &runs[0], "run {k} differs from -j 1");
+    }
+}
