@@ -239,9 +239,13 @@ pub fn load_file(explicit: Option<&Path>, start: &Path) -> Result<ConfigFile> {
         return Ok(ConfigFile::default());
     };
     let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-    let spec: ConfigFileSpec = toml::from_str(&text)
-        .map_err(|e| Error::Config { path: Some(path.clone()), message: toml_error(&e, &text) })?;
+    let spec = parse_spec(&text).map_err(|message| Error::Config { path: Some(path.clone()), message })?;
     Ok(ConfigFile { path: Some(path), spec })
+}
+
+/// Parses the text of a config file; the error says where and what, never quoting the file.
+pub fn parse_spec(text: &str) -> std::result::Result<ConfigFileSpec, String> {
+    toml::from_str(text).map_err(|e| toml_error(&e, text))
 }
 
 /// Returns a value from a config file quoted for an error message, or `(value not shown)` when

@@ -108,7 +108,7 @@ pub fn read_named(z: &mut Zip<'_>, name: &str, ctx: &mut Ctx) -> Result<Option<V
 /// escaped, each folder and file name as written when it reads like one, else by position
 /// (`member 4.csv`, extension kept), as a member's name may be a patient's.
 pub fn shown_name(name: &str, index: usize) -> String {
-    let plain = name.split('/').all(|part| crate::text::label::plain_file_name(part));
+    let plain = name.split('/').all(crate::text::label::plain_file_name);
     if plain {
         return crate::text::label::escape_controls(&name.replace('!', "_")).into_owned();
     }
