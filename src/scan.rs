@@ -424,9 +424,27 @@ impl Scanner {
         } else {
             (0, Vec::new())
         };
+        let units = self.record_units(doc);
+        let mut links = score::link::link(&self.engine, text, &units, &mut scored);
+        // The cap applies after linking, so a capped input still reports its breaches: their
+        // members are kept first, then the most severe findings.
         let dropped = match cap {
             Some(cap) if scored.len() > cap => {
-                let keep = most_severe(&scored, cap);
+                let mut in_breach = vec![false; scored.len()];
+                for l in &links {
+                    for &k in &l.findings {
+                        in_breach[k] = true;
+                    }
+                }
+                let keep = most_severe(&scored, &in_breach, cap);
+                let mut new_index = vec![usize::MAX; keep.len()];
+                let mut n = 0;
+                for (k, kept) in keep.iter().enumerate() {
+                    if *kept {
+                        new_index[k] = n;
+                        n += 1;
+                    }
+                }
                 let mut k = 0;
                 scored.retain(|_| {
                     k += 1;
@@ -437,12 +455,14 @@ impl Scanner {
                     k += 1;
                     keep[k - 1]
                 });
-                keep.len() - cap
+                links.retain_mut(|l| {
+                    l.findings = l.findings.iter().filter(|&&k| keep[k]).map(|&k| new_index[k]).collect();
+                    !l.findings.is_empty()
+                });
+                keep.len() - n
             }
             _ => 0,
         };
-        let units = self.record_units(doc);
-        let links = score::link::link(&self.engine, text, &units, &mut scored);
         let rules = self.engine.rules();
         let shared_path: std::sync::Arc<str> = path.into();
         let mut findings: Vec<Finding> = scored
@@ -743,11 +763,12 @@ impl Scanner {
     }
 }
 
-/// Returns which of `scored` to keep so that `cap` remain: the most severe, then the first in
-/// text order (so a capped file still fails the gate when it holds a high finding).
-fn most_severe(scored: &[score::Scored], cap: usize) -> Vec<bool> {
+/// Returns which of `scored` to keep so that `cap` remain: breach members first, then the most
+/// severe, then the first in text order (so a capped file still fails the gate when it holds a
+/// high finding).
+fn most_severe(scored: &[score::Scored], in_breach: &[bool], cap: usize) -> Vec<bool> {
     let mut order: Vec<usize> = (0..scored.len()).collect();
-    order.sort_by_key(|&k| (std::cmp::Reverse(scored[k].severity), k));
+    order.sort_by_key(|&k| (!in_breach[k], std::cmp::Reverse(scored[k].severity), k));
     let mut keep = vec![false; scored.len()];
     for &k in order.iter().take(cap) {
         keep[k] = true;

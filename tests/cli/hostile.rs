@@ -286,6 +286,17 @@ fn findings_are_capped_per_input_and_the_cap_is_reported() {
     assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
     assert_eq!(doc["findings"][0]["severity"], "high", "{:#}", doc["findings"]);
     assert_eq!(doc["files"][0]["dropped"].as_u64().unwrap() + 1, 51);
+    // Breaches survive the cap: their members are kept first.
+    env.write("story.txt", "Tobin Quill, 34, was treated for asthma; call (330) 555-0142.\n".repeat(40));
+    let (_, doc, _) = scan(&env, &["--max-findings", "10", "story.txt"]);
+    let n = doc["findings"].as_array().unwrap().len();
+    assert_eq!(n, 10);
+    let breaches = doc["breaches"].as_array().unwrap();
+    assert!(!breaches.is_empty(), "{:#}", doc["summary"]);
+    assert!(breaches
+        .iter()
+        .flat_map(|b| b["findings"].as_array().unwrap())
+        .all(|i| (i.as_u64().unwrap() as usize) < n));
 }
 
 #[test]
