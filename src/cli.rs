@@ -299,12 +299,23 @@ pub struct ScanArgs {
     /// Apply ignore files and --exclude even to paths named on the command line.
     #[arg(long)]
     pub force_exclude: bool,
+    /// Scan what symbolic links inside walked folders point to (by default a link is an error: a
+    /// gate must not pass what it did not read).
+    #[arg(long, conflicts_with = "no_follow")]
+    pub follow_symlinks: bool,
+    /// Skip symbolic links inside walked folders, each with a skip record, instead of failing.
+    #[arg(long)]
+    pub no_follow: bool,
     /// A file larger than this many bytes is an error, or skipped with --skip-large (suffixes K, M, G allowed).
     #[arg(long, value_name = "SIZE", default_value = "100M", value_parser = parse_size)]
     pub max_file_size: u64,
     /// Skip files larger than --max-file-size (reported as skipped) instead of failing with exit 2.
     #[arg(long)]
     pub skip_large: bool,
+    /// Report at most N findings per input (a file with its members); the most severe are kept
+    /// and the cap is reported in the summary and the JSON (`0`: no cap).
+    #[arg(long, value_name = "N", default_value_t = crate::config::DEFAULT_MAX_FINDINGS)]
+    pub max_findings: usize,
     /// Text output: one line per finding (`path:line:col  severity  category  rule  value`), for scripts.
     #[arg(long)]
     pub compact: bool,

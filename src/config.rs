@@ -114,6 +114,10 @@ pub struct ConfigFile {
     pub spec: ConfigFileSpec,
 }
 
+/// Findings reported per input by default (`--max-findings`): far more than a person reads, few
+/// enough that a hostile input cannot turn into a report of gigabytes.
+pub const DEFAULT_MAX_FINDINGS: usize = 10_000;
+
 /// Everything a scan needs to know, resolved.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -129,6 +133,8 @@ pub struct Config {
     pub max_file_size: u64,
     /// Whether a file over `max_file_size` is skipped (reported) rather than an error.
     pub skip_large: bool,
+    /// Findings reported per input at most (`0`: no cap); the cap is reported when hit.
+    pub max_findings: usize,
     /// Whether text output is one line per finding (`--compact`).
     pub compact: bool,
     /// Output format.
@@ -233,15 +239,71 @@ pub fn load_file(explicit: Option<&Path>, start: &Path) -> Result<ConfigFile> {
         return Ok(ConfigFile::default());
     };
     let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-    let spec: ConfigFileSpec = toml::from_str(&text).map_err(|e| {
-        // toml names the unknown key (`unknown field `exlude``); add the line so it can be found.
-        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
-        let what = e.message().trim_end();
-        let what = if what.is_empty() { "invalid TOML" } else { what };
-        Error::Config { path: Some(path.clone()), message: format!("{at}{what}") }
-    })?;
+    let spec = parse_spec(&text).map_err(|message| Error::Config { path: Some(path.clone()), message })?;
     Ok(ConfigFile { path: Some(path), spec })
+}
+
+/// Parses the text of a config file; the error says where and what, never quoting the file.
+pub fn parse_spec(text: &str) -> std::result::Result<ConfigFileSpec, String> {
+    toml::from_str(text).map_err(|e| toml_error(&e, text))
+}
+
+/// Returns a value from a config file quoted for an error message, or `(value not shown)` when
+/// it does not read like a rule id or a severity (a wrong file must not be echoed).
+fn quoted(v: &str) -> String {
+    if crate::text::label::plain_label(v) && v.len() <= 40 {
+        format!("{v:?}")
+    } else {
+        "(value not shown)".to_string()
+    }
+}
+
+/// Describes a TOML error without quoting the file: its line and column, and toml's message
+/// with every name or value it quotes from the file left out, except the schema's own key names
+/// (those it lists after "expected"). A wrong file given as a config or rule file (an export,
+/// say) must not print its first line of patient data in a CI log.
+pub fn toml_error(e: &toml::de::Error, text: &str) -> String {
+    let at = e.span().map(|s| {
+        let start = s.start.min(text.len());
+        let line = text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() + 1;
+        let col = start - text[..start].rfind('\n').map_or(0, |p| p + 1) + 1;
+        format!("line {line}, column {col}: ")
+    });
+    let message = e.message().trim_end();
+    let message = if message.is_empty() { "invalid TOML" } else { message };
+    format!("{}{}", at.unwrap_or_default(), redact_quoted(message))
+}
+
+/// Returns `message` with its quoted parts (`` `x` ``, `"x"`, `'x'`) replaced by `…`, except
+/// backticked names after the word "expected" (the schema's own key names).
+fn redact_quoted(message: &str) -> String {
+    let expected_at = message.find("expected").unwrap_or(message.len());
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if matches!(c, '`' | '"' | '\'') {
+            let mut inner = String::new();
+            let mut closed = false;
+            for (_, d) in chars.by_ref() {
+                if d == c {
+                    closed = true;
+                    break;
+                }
+                inner.push(d);
+            }
+            let keep = c == '`'
+                && i > expected_at
+                && inner.chars().all(|d| d.is_ascii_alphanumeric() || d == '_' || d == '-' || d == '.');
+            out.push(c);
+            out.push_str(if keep { &inner } else { "…" });
+            if closed {
+                out.push(c);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn level(l: Level) -> Severity {
@@ -279,14 +341,17 @@ pub fn resolve_rules(args: &RuleArgs, file: &ConfigFile) -> Result<Vec<Rule>> {
     let disabled: Vec<&String> = args.disable.iter().chain(&file.spec.disable).collect();
     for id in &disabled {
         if !all.iter().any(|r| &r.id == *id) {
-            return Err(cfg_err(format!("cannot disable unknown rule {id:?} (see `phiscan rules list`)")));
+            return Err(cfg_err(format!("cannot disable unknown rule {} (see `phiscan rules list`)", quoted(id))));
         }
     }
     all.retain(|r| !disabled.contains(&&r.id));
     for (id, sev) in &file.spec.severity {
-        let sev = Severity::parse(sev).ok_or_else(|| cfg_err(format!("severity.{id}: unknown severity {sev:?}")))?;
-        let rule =
-            all.iter_mut().find(|r| &r.id == id).ok_or_else(|| cfg_err(format!("severity: unknown rule {id:?}")))?;
+        let sev = Severity::parse(sev)
+            .ok_or_else(|| cfg_err(format!("severity.{}: unknown severity {}", quoted(id), quoted(sev))))?;
+        let rule = all
+            .iter_mut()
+            .find(|r| &r.id == id)
+            .ok_or_else(|| cfg_err(format!("severity: unknown rule {}", quoted(id))))?;
         rule.severity = sev;
     }
     if all.is_empty() {
@@ -499,7 +564,7 @@ pub fn resolve_with(args: &ScanArgs, file: &ConfigFile) -> Result<(Config, Vec<R
         (Some(l), _) => level(l),
         (None, Some(s)) => Severity::parse(s).ok_or_else(|| Error::Config {
             path: file.path.clone(),
-            message: format!("fail_on: unknown severity {s:?}"),
+            message: format!("fail_on: unknown severity {}", quoted(s)),
         })?,
         (None, None) => Severity::High,
     };
@@ -534,9 +599,15 @@ pub fn resolve_with(args: &ScanArgs, file: &ConfigFile) -> Result<(Config, Vec<R
             force_exclude: args.force_exclude,
             named: !args.paths.is_empty(),
             threads,
+            follow_symlinks: match (args.follow_symlinks, args.no_follow) {
+                (true, _) => Some(true),
+                (false, true) => Some(false),
+                (false, false) => None,
+            },
         },
         max_file_size: args.max_file_size,
         skip_large: args.skip_large,
+        max_findings: args.max_findings,
         compact: args.compact,
         format: args.format,
         output: args.output.clone(),

@@ -288,6 +288,11 @@ pub fn mask(value: &str) -> CompactString {
             out.push(if seen_digits >= keep_digits_from { c } else { '*' });
             seen_digits += 1;
             at_word_start = false;
+        } else if c.is_numeric() {
+            // Digits of other scripts (fullwidth ５３６, Arabic-Indic) are digits too: the
+            // property test found them shown as written.
+            out.push('*');
+            at_word_start = false;
         } else if c.is_alphabetic() {
             out.push(if at_word_start { c } else { '*' });
             at_word_start = false;
@@ -339,6 +344,7 @@ mod tests {
         assert_eq!(mask("03/14/1987"), "**/**/****");
         assert_eq!(mask("García-López"), "G*****-L****");
         assert_eq!(mask("a\nb"), "a b");
+        assert_eq!(mask("\u{ff15}\u{ff13}\u{ff16}-22"), "***-**", "fullwidth digits are digits");
     }
 
     #[test]
@@ -373,6 +379,33 @@ mod tests {
             let digits = value.chars().filter(|c| c.is_ascii_digit()).count();
             let shown = masked.chars().filter(|c| c.is_ascii_digit()).count();
             prop_assert!(shown == 0 || (digits >= 9 && shown == 4));
+        }
+
+        /// For any text at all (any script, controls, marks), the characters a mask shows as
+        /// written are each alone (a word's initial), apart from the documented last four digits:
+        /// never a run of two, so never four raw characters of a value; and it stays one line.
+        #[test]
+        fn masking_never_shows_a_run_of_raw_characters(value in "\\PC{0,48}|[\\x00-\\x7f]{0,48}|[0-9 ()./-]{9,30}") {
+            let masked = mask(&value);
+            let pairs: Vec<(char, char)> = value.chars().zip(masked.chars()).collect();
+            prop_assert_eq!(pairs.len(), value.chars().count());
+            prop_assert!(!masked.contains('\n') && !masked.contains('\r'));
+            let digits = value.chars().filter(|c| c.is_ascii_digit()).count();
+            // The last four digits, when shown, are the documented exception.
+            let mut tail = if digits >= 9 { 4 } else { 0 };
+            let mut allowed = vec![false; pairs.len()];
+            for (k, (o, _)) in pairs.iter().enumerate().rev() {
+                if tail > 0 && o.is_ascii_digit() {
+                    allowed[k] = true;
+                    tail -= 1;
+                }
+            }
+            let mut run = 0;
+            for (k, (o, m)) in pairs.iter().enumerate() {
+                let raw = o == m && o.is_alphanumeric() && !allowed[k];
+                run = if raw { run + 1 } else { 0 };
+                prop_assert!(run < 2, "{:?} masked as {:?}", value, masked.as_str());
+            }
         }
     }
 }

@@ -86,8 +86,13 @@ fn scan_inner(
     let (base, base_rules) = config::resolve_with(args, &home)?;
     let gathered = gather(&base)?;
     sink.start(&base)?;
-    let mut outcome =
-        Outcome { scope: gathered.scope, skipped: gathered.skipped, left_out: gathered.left_out, ..Outcome::default() };
+    let mut outcome = Outcome {
+        scope: gathered.scope,
+        skipped: gathered.skipped,
+        left_out: gathered.left_out,
+        max_findings: base.max_findings,
+        ..Outcome::default()
+    };
     outcome.errors.extend(gathered.outcome_errors.iter().map(input_error));
 
     progress.plan(gathered.files.iter().map(|(f, _)| {

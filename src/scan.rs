@@ -18,7 +18,7 @@ use crate::score::field::Field;
 use crate::suppress::baseline::Key;
 use crate::suppress::{inline, inside, keep_new, Allow, Warning};
 pub use crate::text::LineIndex;
-use crate::text::LineTable;
+use crate::text::{Cursor, LineTable};
 use std::io::Read;
 use std::time::{Duration, Instant};
 
@@ -46,6 +46,9 @@ pub struct FileResult {
     /// Set by [`FileResult::release`]: the tally of the findings once they were reported and
     /// dropped (a streamed report keeps memory flat).
     pub released: Option<Tally>,
+    /// Findings found but not reported because the input reached `--max-findings` (the most
+    /// severe are kept): reported in the summary, never silent.
+    pub dropped: usize,
 }
 
 /// Findings of one file (or a whole scan) by severity, and whether any reached `fail_on`.
@@ -187,6 +190,8 @@ pub struct Outcome {
     pub rules: Vec<Rule>,
     /// What was asked for when it was not plain paths (`staged changes`, `changes since …`).
     pub scope: Option<String>,
+    /// The `--max-findings` cap in force (`0`: none), for reports of inputs that reached it.
+    pub max_findings: usize,
 }
 
 impl Outcome {
@@ -243,8 +248,12 @@ impl Outcome {
     pub fn add(&mut self, (path, r): ScanResult) {
         match r {
             Ok(fr) => self.files.push(fr),
-            Err(FileProblem::Skip(reason)) => self.skipped.push(Skipped { path, reason }),
-            Err(FileProblem::Error(message)) => self.errors.push(InputError { path, message }),
+            Err(FileProblem::Skip(reason)) => {
+                self.skipped.push(Skipped { path, reason: crate::text::label::escape_controls(&reason).into_owned() })
+            }
+            Err(FileProblem::Error(message)) => self
+                .errors
+                .push(InputError { path, message: crate::text::label::escape_controls(&message).into_owned() }),
         }
     }
 
@@ -282,6 +291,7 @@ pub struct Scanner {
     baseline: Option<std::collections::HashSet<String>>,
     input_type: Option<Kind>,
     skip_large: bool,
+    max_findings: usize,
 }
 
 impl Scanner {
@@ -298,6 +308,7 @@ impl Scanner {
             baseline: None,
             input_type: config.input_type,
             skip_large: config.skip_large,
+            max_findings: config.max_findings,
         }
     }
 
@@ -322,6 +333,7 @@ impl Scanner {
             baseline: None,
             input_type: None,
             skip_large: false,
+            max_findings: crate::config::DEFAULT_MAX_FINDINGS,
         }
     }
 
@@ -347,6 +359,12 @@ impl Scanner {
     /// its fields give structured values their field's context, and its source map takes every
     /// finding back to the input's bytes.
     pub fn scan_document(&self, path: &str, doc: &Document) -> FileResult {
+        self.scan_document_capped(path, doc, (self.max_findings > 0).then_some(self.max_findings))
+    }
+
+    /// Scans an extracted document as [`Scanner::scan_document`] does, reporting at most `cap`
+    /// findings (the most severe, then the first): the rest are counted in `dropped`.
+    pub fn scan_document_capped(&self, path: &str, doc: &Document, cap: Option<usize>) -> FileResult {
         let text = &doc.text[..];
         let candidates = self.engine.find(text);
         let mut scored = score::score(&self.engine, text, candidates, self.min_confidence);
@@ -384,8 +402,8 @@ impl Scanner {
         let mut sources: Vec<Option<Source>> =
             scored.iter().map(|s| doc.map.locate_from(&mut hint, s.candidate.start, s.candidate.end)).collect();
         // Findings come in text order: line lookups start where the last one ended.
-        let (own_hint, text_hint) = (std::cell::Cell::new(1), std::cell::Cell::new(1));
-        let at = |hint: &std::cell::Cell<usize>, lines: &LineTable<'_>, offset: usize| {
+        let (own_hint, text_hint) = (std::cell::Cell::new(Cursor::default()), std::cell::Cell::new(Cursor::default()));
+        let at = |hint: &std::cell::Cell<Cursor>, lines: &LineTable<'_>, offset: usize| {
             let mut h = hint.get();
             let r = lines.locate_from(&mut h, offset);
             hint.set(h);
@@ -417,7 +435,44 @@ impl Scanner {
             (0, Vec::new())
         };
         let units = self.record_units(doc);
-        let links = score::link::link(&self.engine, text, &units, &mut scored);
+        let mut links = score::link::link(&self.engine, text, &units, &mut scored);
+        // The cap applies after linking, so a capped input still reports its breaches: their
+        // members are kept first, then the most severe findings.
+        let dropped = match cap {
+            Some(cap) if scored.len() > cap => {
+                let mut in_breach = vec![false; scored.len()];
+                for l in &links {
+                    for &k in &l.findings {
+                        in_breach[k] = true;
+                    }
+                }
+                let keep = most_severe(&scored, &in_breach, cap);
+                let mut new_index = vec![usize::MAX; keep.len()];
+                let mut n = 0;
+                for (k, kept) in keep.iter().enumerate() {
+                    if *kept {
+                        new_index[k] = n;
+                        n += 1;
+                    }
+                }
+                let mut k = 0;
+                scored.retain(|_| {
+                    k += 1;
+                    keep[k - 1]
+                });
+                let mut k = 0;
+                sources.retain(|_| {
+                    k += 1;
+                    keep[k - 1]
+                });
+                links.retain_mut(|l| {
+                    l.findings = l.findings.iter().filter(|&&k| keep[k]).map(|&k| new_index[k]).collect();
+                    !l.findings.is_empty()
+                });
+                keep.len() - n
+            }
+            _ => 0,
+        };
         let rules = self.engine.rules();
         let shared_path: std::sync::Arc<str> = path.into();
         let mut findings: Vec<Finding> = scored
@@ -439,7 +494,9 @@ impl Scanner {
                     column,
                     masked: mask(&value),
                     value: self.show_values.then(|| value.into()),
-                    location: doc.segment_at(c.start).map(|s| s.location.as_str().into()),
+                    location: doc
+                        .segment_at(c.start)
+                        .map(|s| crate::text::label::escape_controls(s.location.as_str()).as_ref().into()),
                     source: None,
                     fingerprint: None,
                     // Read as breach linking reads it: a name with staff evidence.
@@ -461,11 +518,11 @@ impl Scanner {
                 let line = unit
                     .and_then(|u| doc.map.locate(u.start, u.end))
                     .filter(|src| src.part.is_none())
-                    .and_then(|src| source_lines.map(|t| t.locate(src.start).0))
+                    .and_then(|src| source_lines.map(|t| t.line_of(src.start)))
                     .map_or(first.line, |l| l.min(first.line));
                 let location = doc
                     .unit_location_at(first.start)
-                    .map(str::to_string)
+                    .map(|l| crate::text::label::escape_controls(l).into_owned())
                     .or_else(|| first.location.as_deref().map(str::to_string));
                 Breach {
                     path: shared_path.clone(),
@@ -491,6 +548,7 @@ impl Scanner {
             fail_on: Some(self.fail_on),
             notes: doc.notes.clone(),
             released: None,
+            dropped,
         }
     }
 
@@ -547,10 +605,19 @@ impl Scanner {
                 Some(blob) => input::git::read_blob(blob).map_err(|e| FileProblem::Error(e.to_string()))?,
                 None => {
                     let meta = std::fs::metadata(&file.path).map_err(|e| FileProblem::Error(e.to_string()))?;
+                    // Refused before opening: opening a FIFO blocks, a device never ends.
+                    if !meta.is_file() {
+                        return Err(FileProblem::Error(input::not_regular_reason(&meta.file_type())));
+                    }
                     if meta.len() > max_size {
                         return Err(too_large(meta.len()));
                     }
-                    std::fs::read(&file.path).map_err(|e| FileProblem::Error(e.to_string()))?
+                    // Read through the cap whatever the size said: a file can grow while it is read.
+                    let mut bytes = Vec::with_capacity(meta.len() as usize);
+                    std::fs::File::open(&file.path)
+                        .and_then(|f| f.take(max_size + 1).read_to_end(&mut bytes))
+                        .map_err(|e| FileProblem::Error(e.to_string()))?;
+                    bytes
                 }
             };
             if bytes.len() as u64 > max_size {
@@ -574,12 +641,17 @@ impl Scanner {
     /// text its findings' offsets point into (what `phiscan serve` shows and highlights).
     pub fn scan_named(&self, name: &str, bytes: Vec<u8>) -> Vec<TextResult> {
         let kind = self.input_type.or_else(|| Some(extract::detect(name, &bytes)));
+        // One cap for the input and its members together: a zip of many members is one input.
+        let mut left = (self.max_findings > 0).then_some(self.max_findings);
         extract::extract(name, bytes, kind, Limits::default())
             .into_iter()
             .map(|item| {
-                let path = format!("{name}{}", item.member);
+                let path = format!("{}{}", crate::text::label::escape_controls(name), item.member);
                 let r = item.result.map(|doc| {
-                    let mut result = self.scan_document(&path, &doc);
+                    let mut result = self.scan_document_capped(&path, &doc, left);
+                    if let Some(l) = &mut left {
+                        *l -= result.findings.len().min(*l);
+                    }
                     if !item.member.is_empty() {
                         // A member's findings name their place even when it is a plain line.
                         for f in result.findings.iter_mut().filter(|f| f.location.is_none()) {
@@ -608,6 +680,7 @@ impl Scanner {
             self.scan_stdin(config, &mut outcome);
         }
         outcome.sort();
+        outcome.max_findings = self.max_findings;
         outcome.elapsed = started.elapsed();
         outcome
     }
@@ -700,6 +773,19 @@ impl Scanner {
     }
 }
 
+/// Returns which of `scored` to keep so that `cap` remain: breach members first, then the most
+/// severe, then the first in text order (so a capped file still fails the gate when it holds a
+/// high finding).
+fn most_severe(scored: &[score::Scored], in_breach: &[bool], cap: usize) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..scored.len()).collect();
+    order.sort_by_key(|&k| (!in_breach[k], std::cmp::Reverse(scored[k].severity), k));
+    let mut keep = vec![false; scored.len()];
+    for &k in order.iter().take(cap) {
+        keep[k] = true;
+    }
+    keep
+}
+
 /// Returns the words of a breach for a reader: identifiers masked, then the health terms
 /// (shown as written only when the dictionary knows the whole term), or "patient status".
 fn breach_summary(text: &[u8], scored: &[score::Scored], findings: &[Finding], members: &[usize]) -> String {
@@ -754,6 +840,7 @@ pub type FileProblem = Problem;
 pub fn input_error(e: &Error) -> InputError {
     match e {
         Error::Io { path, source } => InputError { path: path.display().to_string(), message: source.to_string() },
+        Error::Input { path, message } => InputError { path: path.clone(), message: message.clone() },
         other => InputError { path: String::new(), message: other.to_string() },
     }
 }
@@ -801,6 +888,29 @@ fn to_file_offsets(doc: &Document, sources: &mut [Option<Source>]) {
             }
         }
         Encoding::Utf16 { .. } => {}
+        Encoding::Utf32 { .. } if own() > 0 => {
+            let Some(text) = doc.source_text() else { return };
+            let mut offsets: Vec<usize> =
+                sources.iter().flatten().filter(|s| s.part.is_none()).flat_map(|s| [s.start, s.end]).collect();
+            offsets.sort_unstable();
+            offsets.dedup();
+            // Each character is one 4-byte unit: count characters up to each offset, in one pass.
+            let (mut chars, mut at) = (0usize, 0usize);
+            let units: Vec<usize> = offsets
+                .iter()
+                .map(|&o| {
+                    let o = o.min(text.len());
+                    chars += text[at..o].iter().filter(|b| (**b & 0xC0) != 0x80).count();
+                    at = o;
+                    chars
+                })
+                .collect();
+            let at = |o: usize| units[offsets.binary_search(&o).unwrap_or(0)] * 4 + 4;
+            for s in sources.iter_mut().flatten().filter(|s| s.part.is_none()) {
+                (s.start, s.end) = (at(s.start), at(s.end));
+            }
+        }
+        Encoding::Utf32 { .. } => {}
     }
 }
 
@@ -939,6 +1049,88 @@ mod tests {
                 prop_assert_eq!(String::from_utf8_lossy(&bytes), value.as_str(), "{}: {}", name, text);
             }
         }
+    }
+
+    /// Pieces of text in many scripts, with identifiers between them.
+    fn mixed_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("Patient SSN 536-22-8727 ".to_string()),
+            Just("MRN: 40719385\n".to_string()),
+            Just("call (330) 555-0142, ".to_string()),
+            Just("Tobin Quill, 34, has asthma. ".to_string()),
+            Just("caf\u{e9} \u{2014} na\u{ef}ve \u{1F3E5} ".to_string()),
+            Just("\u{65e5}\u{672c}\u{8a9e} \u{0627}\u{0644}\u{0639} ".to_string()),
+            "\\PC{0,12}",
+        ];
+        proptest::collection::vec(piece, 1..12).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Every finding's offsets fall on UTF-8 character boundaries of the text, and its
+        /// column is a character column of its line.
+        #[test]
+        fn offsets_fall_on_character_boundaries(text in mixed_text()) {
+            let r = scanner().scan_text("t.txt", text.as_bytes());
+            for f in &r.findings {
+                prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end), "{:?} in {:?}", f, text);
+                prop_assert!(f.start < f.end && f.end <= text.len());
+                let line_start = text[..f.start].rfind('\n').map_or(0, |p| p + 1);
+                prop_assert_eq!(f.column, text[line_start..f.start].chars().count() + 1);
+                prop_assert_eq!(f.line, text[..f.start].matches('\n').count() + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn columns_stay_linear_on_one_long_line() {
+        // Many findings on one line: each column is counted from the previous one.
+        let line = "call (330) 555-0142 now, ".repeat(4000);
+        let r = scanner().scan_text("long.txt", line.as_bytes());
+        assert!(r.findings.len() >= 1000, "{}", r.findings.len());
+        for f in r.findings.iter().take(50) {
+            assert_eq!(f.column, line[..f.start].chars().count() + 1);
+        }
+    }
+
+    /// Returns the best of three wall times of scanning `text`.
+    fn best_of_three(text: &[u8]) -> std::time::Duration {
+        (0..3)
+            .map(|_| {
+                let started = Instant::now();
+                std::hint::black_box(scanner().scan_text("t.txt", text));
+                started.elapsed()
+            })
+            .min()
+            .unwrap()
+    }
+
+    #[test]
+    fn time_grows_linearly_with_the_input() {
+        // The shapes that were quadratic: findings on one long line, placeholder prose, an
+        // unclosed HTML tag before many `<a `. Doubling the input must not quadruple the time
+        // (the bound leaves room for a noisy shared machine).
+        let unit = "lorem ipsum dolor sit amet consectetur call (330) 555-0142 ";
+        for (name, make) in [
+            ("one long line", Box::new(|n: usize| unit.repeat(n)) as Box<dyn Fn(usize) -> String>),
+            ("short lines", Box::new(|n: usize| format!("{unit}\n").repeat(n))),
+        ] {
+            let small = make(2_000);
+            let large = make(4_000);
+            let _ = best_of_three(small.as_bytes());
+            let (a, b) = (best_of_three(small.as_bytes()), best_of_three(large.as_bytes()));
+            let ratio = b.as_secs_f64() / a.as_secs_f64().max(1e-6);
+            assert!(ratio < 3.2, "{name}: 2x the input took {ratio:.2}x the time ({a:?} -> {b:?})");
+        }
+        let page = |n: usize| format!("<p>MRN 40719385</p><div {}", "<a ".repeat(n));
+        let (a, b) = (Instant::now(), ());
+        let _ = (b, extract::html::extract(page(20_000).as_bytes()));
+        let small = a.elapsed();
+        let a = Instant::now();
+        let _ = extract::html::extract(page(40_000).as_bytes());
+        let ratio = a.elapsed().as_secs_f64() / small.as_secs_f64().max(1e-6);
+        assert!(ratio < 3.2 || a.elapsed() < std::time::Duration::from_millis(50), "html: {ratio:.2}x");
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //!
 //! Zip is also the envelope of DOCX, PPTX, XLSX and ODT, so reading one member safely lives here
 //! once. A member's declared size is not trusted: it is read through a cap (what is left of the
-//! input's decompression budget, and its compressed size times the ratio limit) and abandoned as
-//! soon as it passes it, so a zip bomb costs a few megabytes, not the machine. Encrypted members
-//! are skipped with that reason; unsupported ones too, never silently.
+//! input's decompression budget, and its compressed size times the ratio limit, see
+//! [`super::inflate`]) and abandoned as soon as it passes it, so a zip bomb costs a few megabytes,
+//! not the machine; a member over a limit, and members past the member-count limit, are errors
+//! (exit 2), never silent skips. Encrypted members are skipped with that reason. Work is linear
+//! in the members read and their decompressed bytes.
 
 use super::{extract_into, Ctx, Item, Kind, Problem};
 use std::io::{Cursor, Read};
@@ -74,33 +76,19 @@ pub fn read_member(z: &mut Zip<'_>, index: usize, ctx: &mut Ctx) -> Result<(Stri
     if encrypted {
         return Err((name, Problem::Skip("encrypted (password-protected) member".into())));
     }
-    let limits = *ctx.limits();
-    let by_ratio = compressed.saturating_mul(limits.max_ratio).max(limits.ratio_floor);
-    let cap = ctx.remaining().min(by_ratio);
     let mut f = match z.by_index(index) {
         Ok(f) => f,
         Err(e) => return Err((name, Problem::Error(format!("unreadable member ({})", zip_error_kind(&e))))),
     };
-    let mut bytes = Vec::with_capacity(f.size().min(cap).min(64 << 20) as usize);
-    let read = (&mut f).take(cap + 1).read_to_end(&mut bytes);
-    ctx.charge(bytes.len() as u64);
-    if let Err(e) = read {
-        let kind = if e.kind() == std::io::ErrorKind::InvalidData { "corrupt data" } else { "truncated or unreadable" };
-        return Err((name, Problem::Error(format!("unreadable member ({kind})"))));
-    }
-    if bytes.len() as u64 > cap {
-        let reason = if cap == by_ratio {
-            format!(
-                "expands more than {}x its compressed size (zip bomb guard; limit {} per member above {})",
-                limits.max_ratio,
-                limits.max_ratio,
-                crate::text::human_bytes(limits.ratio_floor)
-            )
-        } else {
-            format!("decompressed size over the {} limit for one input", crate::text::human_bytes(limits.max_expanded))
-        };
-        return Err((name, Problem::Skip(reason)));
-    }
+    let bytes = match super::inflate::read_all(&mut f, compressed, ctx) {
+        Ok(bytes) => bytes,
+        Err(super::inflate::Failure::Limit(reason)) => {
+            return Err((name, Problem::Error(format!("not read: {reason}"))))
+        }
+        Err(super::inflate::Failure::Corrupt) => {
+            return Err((name, Problem::Error("unreadable member (corrupt or truncated data)".into())))
+        }
+    };
     Ok((name, bytes))
 }
 
@@ -113,6 +101,25 @@ pub fn read_named(z: &mut Zip<'_>, name: &str, ctx: &mut Ctx) -> Result<Option<V
         Ok((_, bytes)) => Ok(Some(bytes)),
         Err((member, Problem::Skip(r))) => Err(Problem::Skip(format!("part {member}: {r}"))),
         Err((member, Problem::Error(r))) => Err(Problem::Error(format!("part {member}: {r}"))),
+    }
+}
+
+/// Returns how member `index` named `name` is shown in paths: its name with control characters
+/// escaped, each folder and file name as written when it reads like one, else by position
+/// (`member 4.csv`, extension kept), as a member's name may be a patient's.
+pub fn shown_name(name: &str, index: usize) -> String {
+    let plain = name.split('/').all(crate::text::label::plain_file_name);
+    if plain {
+        return crate::text::label::escape_controls(&name.replace('!', "_")).into_owned();
+    }
+    let base = name.rsplit('/').next().unwrap_or(name);
+    match base
+        .rsplit_once('.')
+        .map(|(_, ext)| ext)
+        .filter(|e| e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        Some(ext) => format!("member {}.{ext}", index + 1),
+        None => format!("member {}", index + 1),
     }
 }
 
@@ -129,8 +136,8 @@ pub fn extract_zip(bytes: &[u8], ctx: &mut Ctx, member: &str, out: &mut Vec<Item
     if z.len() > max {
         out.push(Item {
             member: member.to_string(),
-            result: Err(Problem::Skip(format!(
-                "{} members over the limit of {max}: members after the first {max} not scanned",
+            result: Err(Problem::Error(format!(
+                "{} members, over the limit of {max}: members after the first {max} not scanned",
                 z.len()
             ))),
         });
@@ -145,9 +152,11 @@ pub fn extract_zip(bytes: &[u8], ctx: &mut Ctx, member: &str, out: &mut Vec<Item
                 if kind.is_none() && data.is_empty() {
                     continue;
                 }
-                extract_into(&name, data, None, ctx, format!("{member}!{name}"), out);
+                extract_into(&name, data, None, ctx, format!("{member}!{}", shown_name(&name, i)), out);
             }
-            Err((name, problem)) => out.push(Item { member: format!("{member}!{name}"), result: Err(problem) }),
+            Err((name, problem)) => {
+                out.push(Item { member: format!("{member}!{}", shown_name(&name, i)), result: Err(problem) })
+            }
         }
     }
 }

@@ -19,6 +19,10 @@
 //! whose names classify the cells below and is never reported itself, each row is a linking
 //! unit. Locations are source lines (`line 40`, `line 6 (alt)`, `line 3 (comment)`) and table
 //! cells (`table 1 row 2 cell 3`).
+//!
+//! Complexity: linear in the page. Each byte is tokenized once; a failed tag (unclosed to the
+//! end of the page) costs at most what is left of the page and such failures are budgeted
+//! (a few times the page's length in all), character references are looked up within 34 bytes.
 
 use super::json::{self, Sink, Value};
 use super::table::{emit_row, looks_like_header};
@@ -41,6 +45,7 @@ pub fn extract(html: &[u8]) -> Document {
     };
     let mut i = 0;
     let mut text_start = 0;
+    let (mut wasted, mut no_more_tags) = (0usize, false);
     while let Some(lt) = memchr::memchr(b'<', &t[i..]) {
         let at = i + lt;
         let rest = &t[at..];
@@ -62,8 +67,22 @@ pub fn extract(html: &[u8]) -> Document {
             text_start = end;
             continue;
         }
-        let Some(tag) = parse_tag(t, at) else {
-            // A stray `<` is text.
+        let tag = if no_more_tags { None } else { parse_tag(t, at) };
+        let Some(tag) = tag else {
+            // A stray `<` is text. A tag left open to the end of the page is retried from the
+            // next `<` (what follows may be a real tag), but the bytes such failed attempts read
+            // are counted: past a few times the page's length, or when no `>` is left at all, no
+            // later `<` can start a tag and the rest is text. Without that bound an unclosed
+            // tag followed by many `<a ` was quadratic.
+            let name = if t.get(at + 1) == Some(&b'/') { at + 2 } else { at + 1 };
+            // With a name, the only way a tag fails is to run to the end of the page.
+            if !no_more_tags && t.get(name).is_some_and(u8::is_ascii_alphabetic) {
+                let reached = memchr::memchr(b'>', &t[at..]).map_or(t.len(), |g| at + g + 1);
+                wasted += t.len() - at;
+                if reached == t.len() || wasted > 4 * t.len() + (1 << 20) {
+                    no_more_tags = true;
+                }
+            }
             i = at + 1;
             continue;
         };
@@ -194,7 +213,7 @@ impl Page<'_> {
     }
 
     fn line_no(&self, at: usize) -> usize {
-        self.lines.locate(at).0
+        self.lines.line_of(at)
     }
 
     fn flush(&mut self) {
@@ -616,6 +635,19 @@ mod tests {
         assert!(t.contains("Café & friends today"), "{t}");
         assert!(t.contains("Delphine at chemo"), "{t}");
         assert!(!t.contains("536-22-8727") && !t.contains("color"), "{t}");
+    }
+
+    #[test]
+    fn unclosed_tags_cost_linear_time_and_lose_no_text() {
+        let mut page = String::from("<p>MRN 40719385</p><div ");
+        page.push_str(&"<a ".repeat(50_000));
+        let started = std::time::Instant::now();
+        let doc = extract(page.as_bytes());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(String::from_utf8_lossy(&doc.text).contains("MRN 40719385"));
+        // A stray `<` in text does not stop later tags from being read.
+        assert_eq!(text(&format!("{}<b>x</b><p>{}</p>", "a < b ".repeat(1000), "kept")).matches("kept").count(), 1);
+        assert!(text("<div title=\"a <b>hidden?</b>").contains("hidden?"));
     }
 
     #[test]

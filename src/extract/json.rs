@@ -13,6 +13,10 @@
 //! keeps what it read up to the cut (see [`parse_lenient`]). Nesting deeper than 128 levels
 //! (serde_json's limit), like any syntax error, is a clean per-file error naming the line and
 //! column, never the content.
+//!
+//! Complexity: parsing and walking are linear in the input; Bundle entries are linked to their
+//! Patient through a hash map of references (O(entries × reference length)); object keys are
+//! looked up in a linear scan of that object's keys, once per known key.
 
 use super::{humanize, Builder, Document, Problem};
 use crate::text::{LineTable, Mapped};
@@ -531,8 +535,8 @@ pub fn top_level(b: &mut dyn Sink, value: &Value, root: &str, prefix: &str, grou
         }
         Node::Object(map) if group_entries && is_bundle(value) => {
             b.start_unit(value);
-            for (k, v) in map.iter().filter(|(k, _)| k != "entry") {
-                let mut path = format!("{root}{}", key_path(k));
+            for (n, (k, v)) in map.iter().enumerate().filter(|(_, (k, _))| k != "entry") {
+                let mut path = format!("{root}{}", key_path(k, n));
                 walk(b, v, &mut path, &mut vec![k.clone()], resource_type(value), prefix);
             }
             b.end_unit(value, "object", format!("{prefix}{root}"));
@@ -560,17 +564,19 @@ pub fn top_level(b: &mut dyn Sink, value: &Value, root: &str, prefix: &str, grou
 /// entry alone. Groups are in order of their first entry.
 fn patient_groups(entries: &[Value]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut refs: Vec<(String, usize)> = Vec::new(); // reference → group
+    // Reference → group, the first Patient to claim a reference keeping it: a hash map, so
+    // linking n entries costs O(n) lookups, not a scan of every Patient per entry.
+    let mut refs: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, e) in entries.iter().enumerate() {
         let Some(r) = e.get("resource") else { continue };
         if r.get("resourceType").and_then(Value::as_str) == Some("Patient") {
             let g = groups.len();
             groups.push(vec![i]);
             if let Some(url) = e.get("fullUrl").and_then(Value::as_str) {
-                refs.push((url.to_string(), g));
+                refs.entry(url.to_string()).or_insert(g);
             }
             if let Some(id) = r.get("id").and_then(Value::as_str) {
-                refs.push((format!("Patient/{id}"), g));
+                refs.entry(format!("Patient/{id}")).or_insert(g);
             }
         }
     }
@@ -586,7 +592,13 @@ fn patient_groups(entries: &[Value]) -> Vec<Vec<usize>> {
             ["subject", "patient", "beneficiary"]
                 .iter()
                 .find_map(|k| r.get(k).and_then(|s| s.get("reference")).and_then(Value::as_str))
-                .and_then(|t| refs.iter().find(|(url, _)| url == t || t.ends_with(&format!("/{url}"))).map(|x| x.1))
+                .and_then(|t| {
+                    // The reference as written, or any tail of it after a `/` (an absolute URL
+                    // ending in `/Patient/p1` refers to `Patient/p1`).
+                    refs.get(t).copied().or_else(|| {
+                        memchr::memchr_iter(b'/', t.as_bytes()).find_map(|k| refs.get(&t[k + 1..]).copied())
+                    })
+                })
         });
         match target {
             Some(g) => groups[g].push(i),
@@ -605,10 +617,15 @@ fn resource_type(v: &Value) -> Option<&str> {
     v.get("resourceType").and_then(Value::as_str)
 }
 
-fn key_path(k: &str) -> String {
+/// Returns the path step for key `k`, the `n`th (0-based) of its object: `.name`,
+/// `["first name"]`, or `[key 3]` when the key itself reads like data (`"536-22-8727": {…}`),
+/// as a location must not publish what the masking hides.
+fn key_path(k: &str, n: usize) -> String {
     let plain = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if plain {
+    if !crate::text::label::plain_label(k) {
+        format!("[key {}]", n + 1)
+    } else if plain {
         format!(".{k}")
     } else {
         format!("[{}]", serde_json::to_string(k).unwrap_or_default())
@@ -628,9 +645,9 @@ pub fn walk(
         Node::Object(map) => {
             let resource = resource_type(v).or(resource);
             let identifier = identifier_kind(v, keys);
-            for (k, child) in map {
+            for (n, (k, child)) in map.iter().enumerate() {
                 let len = path.len();
-                path.push_str(&key_path(k));
+                path.push_str(&key_path(k, n));
                 keys.push(k.clone());
                 if k == "value" && identifier.is_some() && !matches!(child.node, Node::Object(_)) {
                     leaf(b, child, path, identifier, prefix);
@@ -742,6 +759,27 @@ mod tests {
         let mrn = seg("$.mrn");
         let at = d.map.locate(mrn.start, mrn.end).unwrap();
         assert_eq!(&src[at.start..at.end], b"4071938");
+    }
+
+    #[test]
+    fn fhir_linking_is_linear_in_the_entries() {
+        let n = 20_000;
+        let mut entries: Vec<String> = (0..n)
+            .map(|k| {
+                format!(r#"{{"fullUrl": "urn:uuid:p{k}", "resource": {{"resourceType": "Patient", "id": "p{k}"}}}}"#)
+            })
+            .collect();
+        entries.extend((0..n).map(|k| {
+            format!(r#"{{"resource": {{"resourceType": "Condition", "subject": {{"reference": "https://fhir.example.org/r4/Patient/p{}"}}}}}}"#, n - 1 - k)
+        }));
+        let bundle = format!(r#"{{"resourceType": "Bundle", "entry": [{}]}}"#, entries.join(","));
+        let v = parse(bundle.as_bytes()).unwrap();
+        let Some(Node::Array(items)) = v.get("entry").map(|e| &e.node) else { panic!() };
+        let started = std::time::Instant::now();
+        let groups = patient_groups(items);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        assert_eq!(groups.len(), n);
+        assert_eq!(groups[0], vec![0, 2 * n - 1], "the last Condition refers to the first Patient by URL");
     }
 
     #[test]

@@ -123,13 +123,29 @@ pub fn extract_eml(bytes: &[u8], ctx: &mut Ctx, member: &str, out: &mut Vec<Item
             .map(|n| n.chars().filter(|c| !c.is_control() && *c != '!').collect::<String>())
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| format!("attachment {}", k + 1));
-        let sub = format!("{member}!{name}");
+        // An attachment's name may be a patient's: shown only when it reads like a file name.
+        let shown = if crate::text::label::plain_file_name(&name) {
+            crate::text::label::escape_controls(&name).into_owned()
+        } else {
+            match name
+                .rsplit_once('.')
+                .map(|(_, e)| e)
+                .filter(|e| e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+            {
+                Some(ext) => format!("attachment {}.{ext}", k + 1),
+                None => format!("attachment {}", k + 1),
+            }
+        };
+        let sub = format!("{member}!{shown}");
         if let Some(inner) = part.message() {
             extract_into(&name, inner.raw_message().to_vec(), Some(Kind::Eml), ctx, sub, out);
         } else {
             let data = part.contents().to_vec();
             if data.len() as u64 > ctx.remaining() {
-                out.push(Item { member: sub, result: Err(Problem::Skip("over the decompressed size limit".into())) });
+                out.push(Item {
+                    member: sub,
+                    result: Err(Problem::Error("not read: over the decompressed size limit for one input".into())),
+                });
                 continue;
             }
             ctx.charge(data.len() as u64);
@@ -189,8 +205,8 @@ pub fn extract_mbox(bytes: &[u8], ctx: &mut Ctx, member: &str, out: &mut Vec<Ite
         if i >= max {
             out.push(Item {
                 member: member.to_string(),
-                result: Err(Problem::Skip(format!(
-                    "more than {max} messages: messages after the first {max} not scanned"
+                result: Err(Problem::Error(format!(
+                    "more than {max} messages, over the limit: messages after the first {max} not scanned"
                 ))),
             });
             break;
@@ -213,6 +229,23 @@ pub fn extract_mbox(bytes: &[u8], ctx: &mut Ctx, member: &str, out: &mut Vec<Ite
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_past_the_limit_are_an_error() {
+        let mut mbox = String::new();
+        for k in 0..4 {
+            mbox.push_str(&format!("From a@example.org Mon Jan  1 00:00:00 2024\nFrom: a@example.org\nTo: b@example.org\nSubject: {k}\n\nhi\n\n"));
+        }
+        let limits = crate::extract::Limits { max_members: 3, ..crate::extract::Limits::default() };
+        let items = crate::extract::extract("box.mbox", mbox.into_bytes(), Some(Kind::Mbox), limits);
+        assert_eq!(items.iter().filter(|i| i.result.is_ok()).count(), 3);
+        let over = items.iter().find(|i| i.member.is_empty()).unwrap();
+        assert!(
+            matches!(&over.result, Err(Problem::Error(m)) if m.contains("more than 3 messages")),
+            "{:?}",
+            over.result
+        );
+    }
 
     #[test]
     fn header_blocks_are_recognised() {

@@ -18,6 +18,7 @@
 
 pub mod archive;
 pub mod html;
+pub mod inflate;
 pub mod json;
 pub mod mail;
 pub mod office;
@@ -28,7 +29,7 @@ pub mod xlsx;
 pub mod xml;
 
 pub use crate::error::Problem;
-use crate::input::decode::{decode, Decoded};
+use crate::input::decode::Decoded;
 use crate::text::{Mapped, SourceMap, Unit};
 use std::cell::Cell;
 
@@ -189,6 +190,11 @@ pub enum Encoding {
         big_endian: bool,
         /// Whether a byte-order mark precedes the text.
         bom: bool,
+    },
+    /// UTF-32 after a 4-byte byte-order mark, transcoded.
+    Utf32 {
+        /// Big-endian code units.
+        big_endian: bool,
     },
 }
 
@@ -364,8 +370,8 @@ pub fn extract_into(
     let kind = kind.unwrap_or_else(|| detect(name, &bytes));
     let containers = matches!(kind, Kind::Zip | Kind::Eml | Kind::Mbox);
     if containers && ctx.depth > ctx.limits.max_depth {
-        let reason = format!("nested more than {} containers deep", ctx.limits.max_depth);
-        out.push(Item { member, result: Err(Problem::Skip(reason)) });
+        let reason = format!("not read: nested more than {} containers deep (limit)", ctx.limits.max_depth);
+        out.push(Item { member, result: Err(Problem::Error(reason)) });
         return;
     }
     ctx.depth += 1;
@@ -380,9 +386,11 @@ pub fn extract_into(
                 mail::extract_mbox(&bytes, ctx, &member, out);
                 None
             }
-            Kind::Pdf => Some(pdf::extract(&bytes)),
+            Kind::Pdf => Some(pdf::extract(&bytes, ctx)),
             Kind::Docx | Kind::Pptx | Kind::Xlsx | Kind::Odt => Some(office::extract(kind, &bytes, ctx)),
-            Kind::Text | Kind::Html | Kind::Csv | Kind::Tsv | Kind::Json | Kind::Jsonl => Some(text_kind(kind, bytes)),
+            Kind::Text | Kind::Html | Kind::Csv | Kind::Tsv | Kind::Json | Kind::Jsonl => {
+                Some(text_kind(kind, bytes, Kind::from_name(name).is_some_and(is_text)))
+            }
         };
         // Pasted records are read inside the guard too: a panic there is this file's error.
         result.map(|r| {
@@ -416,9 +424,14 @@ pub fn extract_into(
     }
 }
 
-fn text_kind(kind: Kind, bytes: Vec<u8>) -> Result<Document, Problem> {
+/// Whether `kind` is a text format (its name promises text, so NUL bytes do not make it binary).
+fn is_text(kind: Kind) -> bool {
+    matches!(kind, Kind::Text | Kind::Html | Kind::Csv | Kind::Tsv | Kind::Json | Kind::Jsonl)
+}
+
+fn text_kind(kind: Kind, bytes: Vec<u8>, named_text: bool) -> Result<Document, Problem> {
     let bom = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
-    let (text, encoding) = match decode(bytes) {
+    let (text, encoding) = match crate::input::decode::decode_text(bytes, named_text) {
         Decoded::Binary => return Err(Problem::Skip("binary".into())),
         Decoded::Text(text, e) => (text, encoding_of(e, bom)),
     };
@@ -451,6 +464,8 @@ fn encoding_of(e: crate::input::decode::Encoding, bom: bool) -> Encoding {
         E::Utf8Bom => Encoding::Utf8Bom,
         E::Utf16Le => Encoding::Utf16 { big_endian: false, bom },
         E::Utf16Be => Encoding::Utf16 { big_endian: true, bom },
+        E::Utf32Le => Encoding::Utf32 { big_endian: false },
+        E::Utf32Be => Encoding::Utf32 { big_endian: true },
     }
 }
 
@@ -768,7 +783,7 @@ mod tests {
         assert_eq!(detect("noext", b"{not json"), Kind::Text);
         assert_eq!(detect("noext", b"From: a@example.org\nTo: b@example.org\nSubject: x\n\nhi"), Kind::Eml);
         assert_eq!(detect("notes.md", b"# Title"), Kind::Text);
-        let ndjson = text_kind(Kind::Json, b"{\"a\": 1}\n{\"a\": 2}\n".to_vec()).unwrap();
+        let ndjson = text_kind(Kind::Json, b"{\"a\": 1}\n{\"a\": 2}\n".to_vec(), true).unwrap();
         assert_eq!(ndjson.unit_locations, vec!["line 1", "line 2"]);
     }
 

@@ -77,23 +77,41 @@ pub fn emit_row(
     cell_location: &dyn Fn(&str, usize) -> String,
     unit_location: String,
 ) -> Vec<(usize, usize)> {
-    b.start_unit();
     let mut ranges = Vec::with_capacity(cells.len());
-    for (j, cell) in cells.iter().enumerate() {
+    emit_cells(b, header, cells.iter().enumerate(), cell_location, unit_location, &mut |_, r| ranges.push(r));
+    ranges
+}
+
+/// Emits the cells of one row that are present, `(column, cell)` in column order, as one unit
+/// (see [`emit_row`]); `each` gets every emitted cell's column and range. A sparse row costs
+/// its cells, not its width: a sheet with one cell at column ZZZ is not 18,000 cells a row.
+pub fn emit_cells<'c>(
+    b: &mut Builder,
+    header: Option<&[String]>,
+    cells: impl Iterator<Item = (usize, &'c Mapped)>,
+    cell_location: &dyn Fn(&str, usize) -> String,
+    unit_location: String,
+    each: &mut dyn FnMut(usize, (usize, usize)),
+) {
+    b.start_unit();
+    for (j, cell) in cells {
         let (a, z) = cell.trimmed_range();
         let named = header.and_then(|h| h.get(j)).map(|h| h.trim()).filter(|h| !h.is_empty());
         let range = if a >= z {
             None
         } else {
-            let col = named.map_or_else(|| format!("column {}", j + 1), str::to_string);
+            // A header cell is shown in locations only when it reads like a column name: the
+            // first row of a headerless export may be a patient's.
+            let col = named
+                .filter(|h| crate::text::label::plain_label(h))
+                .map_or_else(|| format!("column {}", j + 1), str::to_string);
             let label = named.map(humanize);
             b.value_range(label.as_deref(), cell, (a, z), cell_location(&col, j), named)
         };
         let at = b.text().len();
-        ranges.push(range.unwrap_or((at, at)));
+        each(j, range.unwrap_or((at, at)));
     }
     b.end_unit("row", unit_location);
-    ranges
 }
 
 /// Whether a first row reads as column names: every non-empty cell has a letter and few

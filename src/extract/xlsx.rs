@@ -7,9 +7,12 @@
 //! column header and located like a spreadsheet shows them (`sheet Patients!B7`); each row is a
 //! linking unit. Cell comments are read too. Values are scanned as stored: a date shows as its
 //! serial number.
+//!
+//! Complexity: linear in the sheet XML and the cells present. Rows stay sparse (a cell at column
+//! ZZZ is one cell, not 18,000); only the header row is read densely, up to 1,024 columns.
 
 use super::archive::{self, Zip};
-use super::table::{emit_row, looks_like_header};
+use super::table::{emit_cells, looks_like_header};
 use super::xml::{attr, push_ref, push_text, xml_error_kind};
 use super::{Builder, Ctx, Problem};
 use crate::text::Mapped;
@@ -44,8 +47,11 @@ pub fn extract(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Pr
             Some(abs) => abs.to_string(),
             None => format!("xl/{target}"),
         };
+        // The name is scanned as text; locations show it only when it reads like a label.
+        let raw_name = name;
+        let name = if crate::text::label::plain_label(&raw_name) { raw_name.clone() } else { format!("{}", i + 1) };
         b.paragraph_break();
-        b.text_block(&name, format!("sheet {name}"));
+        b.text_block(&raw_name, format!("sheet {name}"));
         b.paragraph_break();
         let Some(bytes) = archive::read_named(z, &path, ctx)? else { continue };
         let (rows, fault) = cells(&bytes, &shared, &path);
@@ -55,13 +61,17 @@ pub fn extract(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Pr
         let mut header: Option<Vec<String>> = None;
         for (k, (row, cols)) in rows.into_iter().enumerate() {
             let width = cols.keys().next_back().map_or(0, |c| c + 1);
-            let mut dense = vec![Mapped::new(); width];
-            for (c, v) in cols {
-                dense[c] = v;
-            }
-            let plain: Vec<String> = dense.iter().map(|c| c.as_str().to_string()).collect();
             if k == 0 {
+                // The first row is read densely once (a header names columns by position); a
+                // row wider than a grid is data.
+                let mut plain = vec![String::new(); if width <= MAX_GRID_COLUMNS { width } else { 0 }];
+                for (&c, v) in &cols {
+                    if let Some(p) = plain.get_mut(c) {
+                        *p = v.as_str().to_string();
+                    }
+                }
                 if looks_like_header(&plain) {
+                    let dense: Vec<Mapped> = (0..width).map(|c| cols.get(&c).cloned().unwrap_or_default()).collect();
                     b.start_unit();
                     b.header_row(&dense, format!("sheet {name}!row {row}"));
                     b.end_unit("row", format!("sheet {name}!row {row}"));
@@ -71,14 +81,28 @@ pub fn extract(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Pr
                 }
                 b.start_grid(Vec::new());
             }
-            let ranges = emit_row(
+            // Only the cells present are emitted; the grid (for typing headerless columns by
+            // their contents) gets empty ranges between them, for sheets of a sane width only.
+            let mut ranges: Vec<(usize, usize)> = Vec::new();
+            let gridded = width <= MAX_GRID_COLUMNS;
+            emit_cells(
                 b,
                 header.as_deref(),
-                &dense,
+                cols.iter().map(|(c, v)| (*c, v)),
                 &|_, j| format!("sheet {name}!{}{row}", column_letters(j)),
                 format!("sheet {name}!row {row}"),
+                &mut |j, r| {
+                    if gridded {
+                        while ranges.len() < j {
+                            ranges.push((r.0, r.0));
+                        }
+                        ranges.push(r);
+                    }
+                },
             );
-            b.grid_row(ranges);
+            if gridded {
+                b.grid_row(ranges);
+            }
         }
         b.end_grid();
     }
@@ -93,6 +117,10 @@ pub fn extract(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Pr
     }
     Ok(())
 }
+
+/// Rows wider than this many columns are not typed column by column (see `score::columns`):
+/// their cells are still scanned, one by one.
+const MAX_GRID_COLUMNS: usize = 1024;
 
 /// Returns `A` for 0, `Z` for 25, `AA` for 26.
 pub fn column_letters(mut index: usize) -> String {

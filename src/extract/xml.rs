@@ -155,7 +155,18 @@ pub fn paragraphs(xml: &[u8]) -> (Vec<Para>, Option<String>) {
                     add(&mut open, cur, deleting > 0, |m| push_ref(m, (at, after), &r));
                 }
             }
-            Event::Eof => break,
+            Event::Eof => {
+                // A part cut off inside an element (inside text, often) parses without an error:
+                // the elements still open say it was truncated.
+                if let Some(name) = stack.last() {
+                    fault = Some(format!(
+                        "truncated XML: the part ends inside <{}> with {} element(s) open",
+                        String::from_utf8_lossy(name),
+                        stack.len()
+                    ));
+                }
+                break;
+            }
             _ => {}
         }
         buf.clear();
@@ -289,6 +300,10 @@ mod tests {
 
     #[test]
     fn a_malformed_part_keeps_what_came_before() {
+        let (ps, fault) =
+            paragraphs(br#"<w:document><w:body><w:p><w:r><w:t>kept</w:t></w:r></w:p><w:p><w:r><w:t>cut of"#);
+        assert!(fault.unwrap().starts_with("truncated XML"), "cut inside text");
+        assert_eq!(ps.len(), 2);
         let (ps, fault) = paragraphs(br#"<w:p><w:r><w:t>kept</w:t></w:r></w:p><w:p><w:r><w:t x="1"#);
         assert_eq!(ps[0].text.as_str(), "kept");
         assert!(fault.unwrap().starts_with("malformed XML at byte"));

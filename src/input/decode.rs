@@ -1,9 +1,12 @@
 //! Decoding: bytes from disk to the text the engine scans.
 //!
 //! UTF-8 is scanned as is (offsets are then the file's own byte offsets, even when some bytes are
-//! invalid UTF-8: the engine works on bytes). A UTF-8 BOM is dropped; UTF-16 (with a BOM, or
-//! recognised by its zero bytes) is transcoded to UTF-8. Anything else with a NUL byte in its
-//! first 8 KB is binary and skipped with that reason, never silently.
+//! invalid UTF-8: the engine works on bytes). A UTF-8 BOM is dropped; UTF-32 (with a BOM) and
+//! UTF-16 (with a BOM, or recognised by its zero bytes) are transcoded to UTF-8; the UTF-32 BOMs
+//! are checked first, as `FF FE 00 00` also starts with the UTF-16 little-endian BOM. Anything
+//! else with a NUL byte in its first 8 KB is binary and skipped with that reason, never silently,
+//! unless its name says it is text ([`decode_text`]): a stray NUL in a `.csv` does not make an
+//! export unreadable, so it is decoded as it is. Linear in the input.
 
 /// How a file's bytes were decoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +19,10 @@ pub enum Encoding {
     Utf16Le,
     /// UTF-16 big-endian, transcoded.
     Utf16Be,
+    /// UTF-32 little-endian (after its BOM), transcoded.
+    Utf32Le,
+    /// UTF-32 big-endian (after its BOM), transcoded.
+    Utf32Be,
 }
 
 /// The result of decoding one input.
@@ -31,6 +38,18 @@ const SNIFF: usize = 8 * 1024;
 
 /// Decodes raw file contents for scanning.
 pub fn decode(bytes: Vec<u8>) -> Decoded {
+    decode_text(bytes, false)
+}
+
+/// Decodes raw file contents; `text` says the name promises text (a `.csv`, `.txt`), so NUL
+/// bytes do not make it binary: what decodes is scanned.
+pub fn decode_text(bytes: Vec<u8>, text: bool) -> Decoded {
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE\0\0") {
+        return Decoded::Text(utf32(rest, false), Encoding::Utf32Le);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\0\0\xFE\xFF") {
+        return Decoded::Text(utf32(rest, true), Encoding::Utf32Be);
+    }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return Decoded::Text(rest.to_vec(), Encoding::Utf8Bom);
     }
@@ -49,8 +68,22 @@ pub fn decode(bytes: Vec<u8>) -> Decoded {
             let enc = if big_endian { Encoding::Utf16Be } else { Encoding::Utf16Le };
             Decoded::Text(utf16(&bytes, big_endian), enc)
         }
+        None if text => Decoded::Text(bytes, Encoding::Utf8),
         None => Decoded::Binary,
     }
+}
+
+fn utf32(bytes: &[u8], big_endian: bool) -> Vec<u8> {
+    let mut out = String::with_capacity(bytes.len() / 4);
+    for c in bytes.chunks_exact(4) {
+        let u = if big_endian {
+            u32::from_be_bytes([c[0], c[1], c[2], c[3]])
+        } else {
+            u32::from_le_bytes([c[0], c[1], c[2], c[3]])
+        };
+        out.push(char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER));
+    }
+    out.into_bytes()
 }
 
 /// Recognises BOM-less UTF-16 of mostly ASCII text: zero bytes at nearly every even (big-endian)
@@ -110,6 +143,24 @@ mod tests {
             Decoded::Text(t, Encoding::Utf8) => assert_eq!(t.len(), 9),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn utf32_boms_are_recognised_before_utf16() {
+        let le: Vec<u8> =
+            b"\xFF\xFE\0\0".iter().copied().chain("Hi \u{e9}".chars().flat_map(|c| (c as u32).to_le_bytes())).collect();
+        assert_eq!(text(decode(le)), ("Hi \u{e9}".into(), Encoding::Utf32Le));
+        let be: Vec<u8> =
+            b"\0\0\xFE\xFF".iter().copied().chain("Hi".chars().flat_map(|c| (c as u32).to_be_bytes())).collect();
+        assert_eq!(text(decode(be)), ("Hi".into(), Encoding::Utf32Be));
+        let _ = decode(b"\xFF\xFE\0\0\x01\x02".to_vec());
+    }
+
+    #[test]
+    fn a_nul_in_a_named_text_file_is_not_binary() {
+        let bytes = b"name,mrn\nA\0B,1\n".to_vec();
+        assert!(matches!(decode(bytes.clone()), Decoded::Binary));
+        assert_eq!(text(decode_text(bytes, true)).0, "name,mrn\nA\0B,1\n");
     }
 
     #[test]

@@ -8,6 +8,11 @@
 //! reason: a scan that skips silently could pass a file full of PHI. Entries the walker prunes
 //! (ignored, hidden, excluded) are found by listing each walked folder and are reported as
 //! [`LeftOut`], once per pruned entry (a pruned folder is one entry; it is never entered).
+//!
+//! Only regular files are read. A symbolic link inside a walked folder is an error unless the
+//! user stated a choice (`--follow-symlinks` scans its target, `--no-follow` skips it with a
+//! record); FIFOs, sockets and devices are refused before they are opened (a FIFO with no writer
+//! would block the run forever, `/dev/zero` would never end). Stdin is read through `-` only.
 
 pub mod decode;
 pub mod git;
@@ -38,6 +43,10 @@ pub struct WalkOptions {
     pub named: bool,
     /// Worker threads for walking.
     pub threads: usize,
+    /// What to do with symbolic links met inside walked folders: `None` (not stated) reports
+    /// each as an error, `Some(true)` (`--follow-symlinks`) scans their targets, `Some(false)`
+    /// (`--no-follow`) skips them with a skip record.
+    pub follow_symlinks: Option<bool>,
 }
 
 /// A file to scan.
@@ -184,9 +193,11 @@ pub fn shown(path: &Path) -> String {
     }
 }
 
+/// Returns the path as reports show it: without `./`, control characters escaped (a file name
+/// with an ESC or a newline must not drive a terminal or forge a CI annotation).
 fn display(path: &Path) -> String {
     let s = path.to_string_lossy();
-    s.strip_prefix("./").unwrap_or(&s).to_string()
+    crate::text::label::escape_controls(s.strip_prefix("./").unwrap_or(&s)).into_owned()
 }
 
 /// Compiles `--exclude` globs into the walker's overrides.
@@ -215,6 +226,7 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Walk {
         entries: std::collections::HashSet<PathBuf>,
         dirs: Vec<PathBuf>,
         errors: Vec<Error>,
+        skipped: Vec<Skipped>,
     }
     let mut classify = Classifier::new(opts, &overrides);
     for root in roots {
@@ -225,7 +237,11 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Walk {
                 continue;
             }
         };
-        if meta.is_file() || !meta.is_dir() {
+        if !meta.is_file() && !meta.is_dir() {
+            out.errors.push(not_regular(root, &meta.file_type()));
+            continue;
+        }
+        if meta.is_file() {
             if opts.force_exclude {
                 if let Some(reason) = explicit_exclusion(root, opts, &overrides) {
                     out.skipped.push(Skipped { path: display(root), reason });
@@ -247,6 +263,7 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Walk {
             .parents(parents)
             .require_git(false)
             .overrides(overrides.clone())
+            .follow_links(opts.follow_symlinks == Some(true))
             .threads(opts.threads.max(1));
         if !opts.no_ignore {
             b.add_custom_ignore_filename(IGNORE_FILE);
@@ -263,6 +280,21 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Walk {
                             seen.files.push(f);
                         } else if t.is_some_and(|t| t.is_dir()) {
                             seen.dirs.push(e.path().to_path_buf());
+                        } else if t.is_some_and(|t| t.is_symlink()) {
+                            match opts.follow_symlinks {
+                                Some(false) => seen.skipped.push(Skipped {
+                                    path: display(e.path()),
+                                    reason: "symbolic link (--no-follow)".into(),
+                                }),
+                                _ => seen.errors.push(Error::Input {
+                                    path: display(e.path()),
+                                    message: "symbolic link not scanned: pass --follow-symlinks to scan what it \
+                                              points to, or --no-follow to skip links"
+                                        .into(),
+                                }),
+                            }
+                        } else if let Some(t) = t {
+                            seen.errors.push(not_regular(e.path(), &t));
                         }
                         seen.entries.insert(e.into_path());
                     }
@@ -291,6 +323,7 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Walk {
         }
         out.files.extend(seen.files);
         out.errors.extend(seen.errors);
+        out.skipped.extend(seen.skipped);
     }
     out.files.sort();
     out.files.dedup();
@@ -298,6 +331,42 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Walk {
     out.left_out.sort();
     out.left_out.dedup();
     out
+}
+
+/// Returns the error for an entry that is neither a regular file nor a folder: refused before
+/// it is opened (opening a FIFO blocks; a device never ends).
+pub fn not_regular(path: &Path, t: &std::fs::FileType) -> Error {
+    Error::Input { path: display(path), message: not_regular_reason(t) }
+}
+
+/// Returns why a non-regular file is refused, naming what it is.
+pub fn not_regular_reason(t: &std::fs::FileType) -> String {
+    format!("not a regular file ({}): refused before opening; pipe it to `phiscan scan -`", file_kind(t))
+}
+
+/// Returns what a non-regular file is, for messages.
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+    }
+    if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a special file"
+    }
 }
 
 /// Returns the I/O error inside a walker error, without the path the walker prefixes to its

@@ -10,6 +10,8 @@ use crate::scan::Outcome;
 use std::io::Write;
 
 fn escape_data(s: &str) -> String {
+    // Other control characters (an ESC) are made visible first; line breaks are the runner's.
+    let s: String = s.chars().map(|c| if c.is_control() && c != '\n' && c != '\r' { ' ' } else { c }).collect();
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 

@@ -26,9 +26,20 @@ struct Summary<'a> {
     errors: &'a [InputError],
     warnings: Vec<&'a Warning>,
     suppressed: Suppressed,
+    /// Inputs that reached `--max-findings`: how many findings each reported and dropped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    findings_capped: Vec<CappedEntry<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     scope: Option<&'a str>,
     elapsed_ms: u64,
+}
+
+#[derive(Serialize)]
+struct CappedEntry<'a> {
+    path: &'a str,
+    reported: usize,
+    dropped: usize,
+    max_findings: usize,
 }
 
 #[derive(Serialize)]
@@ -45,6 +56,13 @@ struct FileEntry<'a> {
     findings: Vec<usize>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     notes: &'a [String],
+    /// Findings over `--max-findings` not reported (absent when none were dropped).
+    #[serde(skip_serializing_if = "is_zero")]
+    dropped: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn summary(outcome: &Outcome) -> Summary<'_> {
@@ -61,6 +79,17 @@ fn summary(outcome: &Outcome) -> Summary<'_> {
         errors: &outcome.errors,
         warnings: outcome.warnings().collect(),
         suppressed: outcome.suppressed(),
+        findings_capped: outcome
+            .files
+            .iter()
+            .filter(|f| f.dropped > 0)
+            .map(|f| CappedEntry {
+                path: &f.path,
+                reported: f.tally().total(),
+                dropped: f.dropped,
+                max_findings: outcome.max_findings,
+            })
+            .collect(),
         scope: outcome.scope.as_deref(),
         elapsed_ms: outcome.elapsed.as_millis() as u64,
     }
@@ -110,6 +139,7 @@ pub fn write_tail(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()>
             verdict: file.verdict,
             findings: (base..base + n).collect(),
             notes: &file.notes,
+            dropped: file.dropped,
         };
         serde_json::to_writer(&mut *out, &entry)?;
         base += n;

@@ -121,23 +121,18 @@ pub fn emit(outcome: &Outcome, config: &Config) -> Result<()> {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
-/// reader never sees half a file and a failure never destroys the previous one.
+/// reader never sees half a file and a failure never destroys the previous one. The temporary
+/// file has a random name and is created exclusively (`O_EXCL`, by `tempfile`): a link planted
+/// at a predictable name cannot redirect the write.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let err = |source| Error::Output { target: path.display().to_string(), source };
     if is_special(path) {
         return std::fs::OpenOptions::new().write(true).open(path).and_then(|mut f| f.write_all(bytes)).map_err(err);
     }
-    let tmp = temp_beside(path);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(err)
+    let mut tmp = temp_beside(path).map_err(err)?;
+    tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).map_err(err)?;
+    // On failure the temporary file is dropped, which removes it.
+    tmp.persist(path).map(drop).map_err(|e| err(e.error))
 }
 
 /// Whether `path` is an existing device or FIFO (`-o /dev/null`, `-o /dev/stdout`): written to
@@ -147,33 +142,29 @@ pub fn is_special(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
-/// Returns a temporary file name in `path`'s folder (same file system, so a rename is atomic).
-pub fn temp_beside(path: &Path) -> std::path::PathBuf {
+/// Creates a temporary file in `path`'s folder (same file system, so the final rename is
+/// atomic), with a random name, exclusively; it is removed when dropped unless persisted.
+pub fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
-    dir.join(format!(".{name}.phiscan-tmp-{}", std::process::id()))
+    tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".phiscan-tmp").tempfile_in(dir)
 }
 
-/// Writes `bytes` to a new file at `path`, atomically, and fails if `path` already exists (a
-/// hard link of a complete temporary file, so there is no window where a check passes and
-/// another writer's file is then replaced).
+/// Writes `bytes` to a new file at `path`, atomically, and fails if `path` already exists (the
+/// complete temporary file is linked into place without replacing anything, so there is no
+/// window where a check passes and another writer's file is then replaced).
 pub fn write_new_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let exists = || Error::Output {
-        target: path.display().to_string(),
-        source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "already exists"),
-    };
+    let err = |source| Error::Output { target: path.display().to_string(), source };
+    let exists = || err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "already exists"));
     if path.exists() {
         return Err(exists());
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".phiscan-new.phiscan-tmp-{}", std::process::id()));
-    write_atomically(&tmp, bytes)?;
-    let linked = std::fs::hard_link(&tmp, path);
-    let _ = std::fs::remove_file(&tmp);
-    match linked {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
-        Err(source) => Err(Error::Output { target: path.display().to_string(), source }),
+    let mut tmp = temp_beside(path).map_err(err)?;
+    tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).map_err(err)?;
+    match tmp.persist_noclobber(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+        Err(e) => Err(err(e.error)),
     }
 }
 
@@ -212,6 +203,13 @@ pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
     for f in &outcome.files {
         for n in &f.notes {
             writeln!(out, "phiscan: note: {}: {}", f.path, n)?;
+        }
+        if f.dropped > 0 {
+            writeln!(
+                out,
+                "phiscan: capped {}: {} more findings not reported (--max-findings {}; the most severe are shown)",
+                f.path, f.dropped, outcome.max_findings
+            )?;
         }
     }
     for e in &outcome.errors {

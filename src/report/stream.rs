@@ -7,7 +7,8 @@
 //! GitHub annotations and JUnit are rendered from the whole outcome at the end, as before.
 //!
 //! Output to `-o FILE` still appears atomically: the stream writes a temporary file beside the
-//! target and renames it when the report is complete (and removes it if the run fails).
+//! target (random name, created exclusively: see [`super::temp_beside`]) and renames it when
+//! the report is complete; a run that fails drops it, which removes it.
 
 use super::{json, text};
 use crate::cli::Format;
@@ -23,10 +24,10 @@ enum Target {
     Stdout(BufWriter<std::io::StdoutLock<'static>>),
     /// A device or FIFO named by `-o`, written in place (see [`super::is_special`]).
     Device(BufWriter<File>, PathBuf),
-    /// A temporary file, renamed to `path` by [`Stream::finish`].
+    /// A temporary file (random name, created exclusively), renamed to `path` by
+    /// [`Stream::finish`]; dropped unpersisted, it is removed.
     File {
-        out: BufWriter<File>,
-        tmp: PathBuf,
+        out: BufWriter<tempfile::NamedTempFile>,
         path: PathBuf,
     },
 }
@@ -79,10 +80,9 @@ impl Sink for Stream {
                 Target::Device(BufWriter::new(file), path.clone())
             }
             Some(path) => {
-                let tmp = super::temp_beside(path);
-                let file = File::create(&tmp)
+                let tmp = super::temp_beside(path)
                     .map_err(|source| Error::Output { target: path.display().to_string(), source })?;
-                Target::File { out: BufWriter::new(file), tmp, path: path.clone() }
+                Target::File { out: BufWriter::new(tmp), path: path.clone() }
             }
         };
         self.live = Some(Live {
@@ -180,26 +180,17 @@ impl Stream {
                 let r = error.map_or_else(|| w.flush(), Err);
                 r.map_err(|source| Error::Output { target: path.display().to_string(), source })
             }
-            Target::File { out, tmp, path } => {
+            Target::File { out, path } => {
                 let r = match error {
                     Some(e) => Err(e),
-                    None => out.into_inner().map_err(|e| e.into_error()).and_then(|f| f.sync_all()),
+                    None => {
+                        out.into_inner().map_err(|e| e.into_error()).and_then(|f| f.as_file().sync_all().map(|()| f))
+                    }
                 };
-                let r = r.and_then(|()| std::fs::rename(&tmp, &path));
-                if r.is_err() {
-                    let _ = std::fs::remove_file(&tmp);
-                }
+                // A failed persist hands the temporary file back; dropping it removes it.
+                let r = r.and_then(|f| f.persist(&path).map(drop).map_err(|e| e.error));
                 r.map_err(|source| Error::Output { target: path.display().to_string(), source })
             }
-        }
-    }
-}
-
-impl Drop for Stream {
-    fn drop(&mut self) {
-        // A run that failed before `finish` leaves no half-written report behind.
-        if let Some(Live { target: Target::File { tmp, .. }, .. }) = &self.live {
-            let _ = std::fs::remove_file(tmp);
         }
     }
 }

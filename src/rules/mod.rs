@@ -270,7 +270,8 @@ pub fn parse_rules(text: &str, origin: &str) -> Result<Vec<Rule>> {
     let file: RuleFileSpec = toml::from_str(text).map_err(|e| Error::Rule {
         origin: origin.to_string(),
         id: None,
-        message: e.to_string(),
+        // Never toml's own rendering, which quotes the offending line of the file.
+        message: crate::config::toml_error(&e, text),
     })?;
     file.rule.into_iter().map(|spec| spec.compile(origin)).collect()
 }

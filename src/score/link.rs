@@ -173,6 +173,20 @@ const EXPERIENCE: &[&[u8]] = &[
     b"on",
 ];
 
+/// How far back in a sentence the word tests look: a run-on "sentence" (a 2 MB line of
+/// placeholder text) must not be re-read for every finding in it.
+const LOOKBACK: usize = 512;
+
+/// Returns where the words before `at` are read from: the sentence start, or at most
+/// [`LOOKBACK`] bytes back, moved past a word cut in two.
+fn lookback(text: &[u8], sentence_start: usize, at: usize) -> usize {
+    let from = at.saturating_sub(LOOKBACK);
+    if from <= sentence_start {
+        return sentence_start.min(at);
+    }
+    from + text[from..at].iter().position(|b| !b.is_ascii_alphabetic()).unwrap_or(at - from)
+}
+
 fn words(text: &[u8]) -> impl Iterator<Item = &[u8]> {
     text.split(|b| !(b.is_ascii_alphabetic() || *b == b'\'')).filter(|w| !w.is_empty())
 }
@@ -196,7 +210,7 @@ const GENERAL_AFTER_YOU: &[&[u8]] = &[
 /// happened ("you were discharged with a diagnosis of …"), not of general advice ("you can
 /// read about our diabetes program", "if you have diabetes").
 fn second_person(text: &[u8], sentence_start: usize, start: usize) -> bool {
-    let before: Vec<&[u8]> = words(&text[sentence_start..start]).collect();
+    let before: Vec<&[u8]> = words(&text[lookback(text, sentence_start, start)..start]).collect();
     if before.last().is_some_and(|w| w.eq_ignore_ascii_case(b"our")) {
         return false;
     }
@@ -363,7 +377,7 @@ pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored])
             .copied()
             .filter(|&k| roles[k] == Role::Health)
             .filter(|&k| {
-                let before: Vec<&[u8]> = words(&text[sent.start..starts[k]]).collect();
+                let before: Vec<&[u8]> = words(&text[lookback(text, sent.start, starts[k])..starts[k]]).collect();
                 !first_person_before(&before, word_after(text, scored[k].candidate.end))
             })
             .collect();
@@ -597,7 +611,7 @@ fn addressed(
         .filter(|&k| matches!(roles[k], Role::Identity | Role::Patient))
         .filter(|&k| {
             let c = scored[k].candidate;
-            let before = text[sentence_start..c.start].trim_ascii();
+            let before = text[lookback(text, sentence_start, c.start)..c.start].trim_ascii();
             let after = text[c.end..].trim_ascii_start();
             match rules[c.rule].category {
                 Category::OtherId if rules[c.rule].id == handles::RULE => before.is_empty(),

@@ -3,7 +3,9 @@
 //! [`LineIndex`] walks forward and suits offsets visited in increasing order (findings of a
 //! plain text, `phiscan:allow` directives); [`LineTable`] indexes every line start once and
 //! answers offsets in any order (source positions of an extracted format, where an HTML
-//! attribute or a JSON key order can send the next offset backwards).
+//! attribute or a JSON key order can send the next offset backwards). Lookups in increasing
+//! order through a [`Cursor`] are incremental: n findings on one line of length L cost
+//! O(L + n), not O(n·L).
 
 /// Maps byte offsets to 1-based (line, column) for offsets visited in increasing order.
 pub struct LineIndex<'a> {
@@ -35,6 +37,14 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// Where the last [`LineTable::locate_from`] lookup landed: its line, offset and column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cursor {
+    line: usize,
+    offset: usize,
+    column: usize,
+}
+
 /// The start of every line of a text, for (line, column) lookups in any order.
 pub struct LineTable<'a> {
     text: &'a [u8],
@@ -52,15 +62,23 @@ impl<'a> LineTable<'a> {
 
     /// Returns the line and character column of `offset` (clamped to the text).
     pub fn locate(&self, offset: usize) -> (usize, usize) {
-        self.locate_from(&mut 1, offset)
+        self.locate_from(&mut Cursor::default(), offset)
     }
 
-    /// Returns what [`LineTable::locate`] returns, starting at line `hint` (updated): offsets
-    /// visited in increasing order cost a step each rather than a search.
-    pub fn locate_from(&self, hint: &mut usize, offset: usize) -> (usize, usize) {
+    /// Returns the 1-based line of `offset` (clamped to the text), without counting its column.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.starts.partition_point(|&x| x <= offset)
+    }
+
+    /// Returns what [`LineTable::locate`] returns, starting from `cursor` (updated): offsets
+    /// visited in increasing order cost a step each rather than a search, and their columns are
+    /// counted from the previous offset on the same line, not from the line's start, so many
+    /// findings on one long line cost the line's length once (not once per finding).
+    pub fn locate_from(&self, cursor: &mut Cursor, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let s = &self.starts;
-        let h = (*hint).clamp(1, s.len());
+        let h = cursor.line.clamp(1, s.len());
         let line = if s[h - 1] <= offset && s.get(h).is_none_or(|&n| offset < n) {
             h
         } else if s[h - 1] <= offset && s.get(h + 1).is_none_or(|&n| offset < n) {
@@ -68,8 +86,13 @@ impl<'a> LineTable<'a> {
         } else {
             s.partition_point(|&x| x <= offset)
         };
-        *hint = line;
-        (line, column(&self.text[s[line - 1]..offset]))
+        let column = if line == cursor.line && cursor.column > 0 && cursor.offset <= offset {
+            cursor.column + column(&self.text[cursor.offset..offset]) - 1
+        } else {
+            column(&self.text[s[line - 1]..offset])
+        };
+        *cursor = Cursor { line, offset, column };
+        (line, column)
     }
 
     /// Returns the byte range of 1-based `line`, without its line break.
@@ -107,10 +130,13 @@ mod tests {
         for (offset, want) in [(9, (3, 1)), (0, (1, 1)), (7, (2, 4)), (3, (2, 1)), (2, (1, 3)), (99, (3, 2))] {
             assert_eq!(t.locate(offset), want, "offset {offset}");
         }
-        let mut hint = 1;
-        for (offset, want) in [(0, (1, 1)), (3, (2, 1)), (7, (2, 4)), (9, (3, 1)), (1, (1, 2))] {
-            assert_eq!(t.locate_from(&mut hint, offset), want, "offset {offset} from a hint");
+        let mut cursor = Cursor::default();
+        for (offset, want) in
+            [(0, (1, 1)), (3, (2, 1)), (5, (2, 3)), (7, (2, 4)), (9, (3, 1)), (1, (1, 2)), (2, (1, 3))]
+        {
+            assert_eq!(t.locate_from(&mut cursor, offset), want, "offset {offset} from a cursor");
         }
+        assert_eq!((t.line_of(0), t.line_of(7), t.line_of(99)), (1, 2, 3));
         assert_eq!(t.line_range(2), Some((3, 8)));
         assert_eq!(t.line_range(3), Some((9, 10)));
         assert_eq!(t.line_range(4), None);

@@ -5,6 +5,7 @@
 //! into the orchestrator for line numbers, archives into reporting for byte sizes). This module
 //! is a leaf: it uses nothing else of the crate, so every stage may use it without a cycle.
 //!
+//! - [`label`]: labels built from input (keys, headers, names), shown only when safe.
 //! - [`lines`]: byte offsets to 1-based line and column.
 //! - [`source`]: where extracted text came from (the map back to the file's bytes).
 //! - [`words`]: word bytes and field names as words.
@@ -13,12 +14,13 @@
 //!   to know where a sentence starts, and whether a paragraph is in capitals) and the breach
 //!   linker read one and the same model of the text.
 
+pub mod label;
 pub mod lines;
 pub mod segment;
 pub mod source;
 pub mod words;
 
-pub use lines::{LineIndex, LineTable};
+pub use lines::{Cursor, LineIndex, LineTable};
 pub use source::{Mapped, Source, SourceMap};
 
 /// A unit of text supplied by an extractor (a CSV row, a JSON object, an HL7 message, a table

@@ -506,7 +506,7 @@ fn hostile_archives_are_bounded_and_reported() {
     let (code, doc, stderr) = scan(&env, &["."]);
     assert!(started.elapsed().as_secs() < 30, "limits must stop early");
     assert_eq!(code, 2);
-    assert!(skipped_reason(&doc, "bomb.zip!zeros.csv").contains("zip bomb guard"));
+    assert!(error_message(&doc, "bomb.zip!zeros.csv").contains("decompression bomb guard"));
     assert_eq!(at(&doc, "bomb.zip!fine.csv", "row 2:mrn")["category"], "mrn");
     assert!(error_message(&doc, "truncated.zip").contains("not a readable zip archive"));
     assert!(error_message(&doc, "fake.docx").contains("not a valid DOCX"));
@@ -514,12 +514,13 @@ fn hostile_archives_are_bounded_and_reported() {
     assert!(error_message(&doc, "cut.docx").contains("part word/document.xml: malformed XML"));
     assert_eq!(at(&doc, "cut.docx", "paragraph 1")["category"], "mrn");
     assert!(skipped_reason(&doc, "locked.zip!secret.csv").contains("encrypted"));
-    let deep = doc["summary"]["skipped"]
+    // A limit is an error (exit 2), never a silent skip: the gate did not read it.
+    let deep = doc["summary"]["errors"]
         .as_array()
         .unwrap()
         .iter()
         .find(|s| s["path"].as_str().unwrap().starts_with("nested.zip!"));
-    assert!(deep.unwrap()["reason"].as_str().unwrap().contains("nested more than"), "{:#}", doc["summary"]);
+    assert!(deep.unwrap()["message"].as_str().unwrap().contains("nested more than"), "{:#}", doc["summary"]["errors"]);
     assert!(!stderr.contains("4071938"));
 }
 

@@ -3,6 +3,7 @@
 mod daily;
 mod formats;
 mod gate;
+mod hostile;
 mod identifiers;
 mod records;
 mod redact;
