@@ -123,8 +123,13 @@ impl RedactArgs {
             threads: None,
             no_ignore: self.no_ignore,
             hidden: self.hidden,
+            // A symlink in a folder stops the run, as in `scan`: nothing is left unredacted unsaid.
+            follow_symlinks: false,
+            no_follow: false,
             exclude: self.exclude.clone(),
             force_exclude: false,
+            // Redaction replaces every finding: a cap would leave some in the copy.
+            max_findings: 0,
             max_file_size: self.max_file_size,
             skip_large: false,
             compact: false,
