@@ -483,7 +483,7 @@ const OWN_CARE: &[&[u8]] = &[
 /// an experience word, or "had"/"has" right before it ("had a stroke", "has shingles").
 fn experienced(between: &[u8]) -> bool {
     let ws: Vec<&[u8]> = words(between).collect();
-    // "coaches patients recovering from hip fractures": the fact is the patients'.
+    // "coaches patients recovering from knee surgery": the fact is the patients'.
     const OTHERS: &[&[u8]] = &[
         b"patients",
         b"patient",
@@ -653,7 +653,7 @@ mod tests {
         assert!(experienced(b", who is recovering in our unit after a "));
         assert!(experienced(b" had a "));
         assert!(!experienced(b" treats "));
-        assert!(!experienced(b" coaches patients recovering from "));
+        assert!(!experienced(b" coaches patients recovering from knee "));
         assert!(!experienced(b" has treated patients with "));
     }
 

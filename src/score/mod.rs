@@ -32,7 +32,7 @@ pub struct Scored {
 
 /// Returns the context window around `start..end`: at most [`WINDOW_BEFORE`] bytes before and
 /// [`WINDOW_AFTER`] after, clipped to the match's own field so that in a `Label: value` form a
-/// neighbouring line's label is never read as this value's context (see [`window`]).
+/// neighbouring line's label is never read as this value's context (see [`mod@window`]).
 pub fn window(text: &[u8], start: usize, end: usize) -> (&[u8], &[u8]) {
     window::clipped(text, start, end, WINDOW_BEFORE, WINDOW_AFTER)
 }
