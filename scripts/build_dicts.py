@@ -765,6 +765,16 @@ ivermectin colchicine allopurinol alendronate fosamax prolia denosumab epogen pr
 neulasta filgrastim zarxio xolair nucala fasenra entresto digoxin amiodarone nitroglycerin
 isosorbide hydralazine clonidine propranolol diltiazem verapamil potassium chloride
 """.split()
+# Drug classes and lay words for medicine: English words, so the English filter must not drop them.
+CURATED_MEDICATION_CLASSES = """
+antibiotic antibiotics anticoagulant anticoagulants antidepressant antidepressants antipsychotic
+antipsychotics antiviral antivirals antifungal antifungals painkiller painkillers opioid opioids
+steroid steroids statin statins diuretic diuretics antihistamine antihistamines immunosuppressant
+immunosuppressants sedative sedatives antiemetic antiemetics anticonvulsant anticonvulsants
+nitroglycerin inhaler inhalers epipen crystalloid
+""".split() + ["blood thinner", "blood thinners", "beta blocker", "beta blockers", "ace inhibitor",
+               "ace inhibitors", "pain meds", "pain medication", "pain medications", "sleeping pills",
+               "chemo drugs", "seizure medication", "seizure meds", "heart medication"]
 CURATED_MEDICATION_PHRASES = ["insulin glargine", "insulin lispro", "insulin aspart",
                               "insulin detemir", "insulin degludec", "birth control pill",
                               "plan b", "armour thyroid", "potassium chloride", "morning-after pill"]
@@ -825,7 +835,7 @@ def build_medications(src: dict[str, str], english: set[str], person_names: set[
     good = {c for c in good if c not in person_names}
     curated = {w for w in CURATED_MEDICATIONS if w not in NOT_MEDICATIONS}
     curated = {w for w in curated if len(w) >= 4 and (w not in english or w in CURATED_MEDICATION_KEEP)}
-    return good | curated | set(CURATED_MEDICATION_PHRASES)
+    return good | curated | set(CURATED_MEDICATION_PHRASES) | set(CURATED_MEDICATION_CLASSES)
 
 
 # --------------------------------------------------------------------------
@@ -899,6 +909,18 @@ pain pump|chemo pump|ostomy bag|catheter|catheterized|foley catheter|urostomy|ne
 stoma|bypass|lung biopsy|liver biopsy|kidney biopsy|breast biopsy|prostate biopsy|skin biopsy
 mohs surgery|excision|resection|tumor resection|tumour resection|debulking surgery
 radiation oncology|radiosurgery|gamma knife|cyberknife|stereotactic radiosurgery|sbrt
+blood culture|urine culture|wound culture|throat culture|troponin|troponins|lactate level|d-dimer
+urinalysis|blood gas|arterial blood gas|liver function tests|kidney function tests|thyroid panel
+glucose tolerance test|viral load|cd4 count|hepatitis panel|strep test|flu test|stool test
+swallow study|barium swallow|modified barium swallow|breathing test|pulmonary function tests
+spirometry|nerve conduction study|ct angiogram|angiogram|angiography|mra|stress echo
+transesophageal echocardiogram|doppler ultrasound|dexa scan|bone density scan|bone scan
+nuclear stress test|radioactive iodine|radioactive iodine treatment|radiation therapy
+radiation treatment|radiation treatments|chemotherapy|chemo|immunotherapy|clot retrieval
+thrombectomy|thrombolysis|clot-busting drug|coiling|aneurysm coiling|embolization|stenting
+wound vac|negative pressure wound therapy|nasal cannula|high-flow nasal cannula|high-flow oxygen
+breathing tube|chest tube|arterial line|vaginal delivery|vbac|nebulizer|breathing treatment
+iv antibiotics|dressing change|suture removal|cast removal|skin test|sweat test|heel prick test
 """.replace("\n", "|").split("|")
 
 
@@ -907,9 +929,31 @@ PROCEDURES_DROP = {"walker", "cast", "brace", "echo", "staples", "induction", "o
                    "ct", "admission", "bypass", "labs", "ect", "dbs", "stoma"}
 
 
+# Last words of procedure terms that are countable nouns: a term ending in one also stands in
+# the plural ("echocardiograms", "blood cultures", "swallow studies").
+PLURAL_HEADS = re.compile(r"(gram|graphy|scopy|test|scan|study|culture|replacement|transplant|transfusion"
+                          r"|biopsy|exam|panel|procedure|surgery|injection|infusion|shot|screening"
+                          r"|appointment|visit|session|treatment|implant|graft|catheter|tube|line|ray"
+                          r"|ectomy|otomy|ostomy|plasty|delivery|retrieval|level|count|change|removal)$")
+
+
+def plural(word: str) -> str:
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    if re.search(r"(s|x|ch|sh)$", word):
+        return word + "es"
+    return word + "s"
+
+
 def build_procedures() -> set[str]:
-    return {norm_space(p.lower()) for p in PROCEDURES
+    base = {norm_space(p.lower()) for p in PROCEDURES
             if len(p.strip()) >= 2 and p.strip() not in PROCEDURES_DROP}
+    plurals = set()
+    for t in base:
+        head, _, last = t.rpartition(" ")
+        if len(last) > 4 and PLURAL_HEADS.search(last):
+            plurals.add((head + " " if head else "") + plural(last))
+    return base | plurals
 
 
 # --------------------------------------------------------------------------

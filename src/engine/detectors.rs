@@ -6,7 +6,7 @@
 //! and health detectors. Nothing is built when no detector rule is active.
 
 use super::lexicon::{self, Lexicon, Shape, Token};
-use super::{health, names, places, Candidate};
+use super::{describe, health, names, places, Candidate};
 use crate::rules::{Matcher, Rule};
 use crate::text::segment::{self, Casing};
 
@@ -28,6 +28,8 @@ pub struct DetectorRules {
     pub procedure: Option<usize>,
     /// `social-handle`
     pub handle: Option<usize>,
+    /// `unique-description`
+    pub description: Option<usize>,
 }
 
 /// Whether a gap between two tokens is exactly one space (the hot-path test of every detector;
@@ -119,6 +121,7 @@ impl Detectors {
                     "medication" => d.medication = Some(i),
                     "procedure" => d.procedure = Some(i),
                     "social-handle" => d.handle = Some(i),
+                    "unique-description" => d.description = Some(i),
                     _ => {}
                 }
             }
@@ -134,6 +137,7 @@ impl Detectors {
             || r.medication.is_some()
             || r.procedure.is_some()
             || r.handle.is_some()
+            || r.description.is_some()
     }
 
     /// Appends the detectors' candidates in `text` to `out`.
@@ -173,6 +177,9 @@ impl Detectors {
             }
             if let Some(rule) = self.rules.location {
                 places::find(chunk, rule, out, scratch);
+            }
+            if let Some(rule) = self.rules.description {
+                describe::find(chunk, rule, out);
             }
             health::find(chunk, &self.rules, out, scratch);
         });

@@ -10,6 +10,8 @@
 //! - a new or replaced part: "new knee", "hip replaced", "knee removed" → procedure;
 //! - a care object in use: "his cast", "got the stitches out", "in a sling", "on crutches" →
 //!   procedure (alone, "cast" and "walker" are everyday words);
+//! - symptoms: a body part with a symptom word or state ("belly pain", "stiff neck") →
+//!   diagnosis; a part taken out ("had her tonsils out") → procedure;
 //! - levels: "sugar's high", "pressure was up", "counts are low" → diagnosis;
 //! - procedure shapes: a medical modifier and a procedure head ("thyroid checks", "CT scan",
 //!   "knee replacements", "flu shots") and procedure word endings (-ectomy, -otomy, -ostomy,
@@ -42,6 +44,30 @@ const DONE: &[&[u8]] = &[
     b"scoped",
     b"drained",
 ];
+/// What a body part does when it is unwell: "belly pain", "knee swelling".
+const SYMPTOMS: &[&[u8]] = &[
+    b"pain",
+    b"pains",
+    b"ache",
+    b"aches",
+    b"swelling",
+    b"numbness",
+    b"tingling",
+    b"weakness",
+    b"bleed",
+    b"bleeding",
+    b"infection",
+    b"infections",
+    b"cramps",
+    b"spasms",
+    b"stiffness",
+    b"tenderness",
+];
+/// How a body part is when it is unwell: "stiff neck", "swollen ankles".
+const SYMPTOM_STATES: &[&[u8]] =
+    &[b"stiff", b"numb", b"swollen", b"sore", b"aching", b"bleeding", b"infected", b"inflamed", b"paralyzed"];
+/// Verbs of having something taken out: "had her tonsils out".
+const HAD: &[&[u8]] = &[b"had", b"has", b"have", b"having", b"got", b"get", b"gets", b"getting"];
 /// Measures people talk about as high or low.
 const LEVELS: &[&[u8]] = &[
     b"sugar",
@@ -154,8 +180,44 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
             i += 2;
             continue;
         }
+        // A symptom of a part: "belly pain", "knee swelling" (a term list holds "chest pain"
+        // but not every part people name).
+        if t.flags & BODY_PART != 0 && t.shape != Shape::Upper && joined(i) && word_in(chunk, i + 1, SYMPTOMS) {
+            if let Some(rule) = rules.diagnosis {
+                out.push(Candidate { rule, start: t.start, end: toks[i + 1].end, confidence: 0.65, evidence: 0 });
+            }
+            i += 2;
+            continue;
+        }
+        // A part in a state: "stiff neck", "swollen left ankle".
+        if word_in(chunk, i, SYMPTOM_STATES) && t.shape != Shape::Upper {
+            let k = if joined(i) && word_in(chunk, i + 1, SIDES) { i + 1 } else { i };
+            if joined(k) && toks[k + 1].flags & BODY_PART != 0 {
+                if let Some(rule) = rules.diagnosis {
+                    out.push(Candidate { rule, start: t.start, end: toks[k + 1].end, confidence: 0.6, evidence: 0 });
+                }
+                i = k + 2;
+                continue;
+            }
+        }
+        // A part taken out: "had his appendix out", "got her tonsils out".
+        if word_in(chunk, i, HAD) && joined(i) && word_in(chunk, i + 1, POSSESSIVES) && joined(i + 1) {
+            let part = i + 2;
+            if toks[part].flags & BODY_PART != 0 && joined(part) && word_in(chunk, part + 1, &[b"out"]) {
+                if let Some(rule) = rules.procedure {
+                    out.push(Candidate { rule, start: t.start, end: toks[part + 1].end, confidence: 0.7, evidence: 0 });
+                }
+                i = part + 2;
+                continue;
+            }
+        }
         // A part something was done to: "hip replaced", "gallbladder removed".
-        if t.flags & BODY_PART != 0 && joined(i) && word_in(chunk, i + 1, DONE) {
+        // "Set" is not done to a heart or eyes ("had her heart set on it").
+        if t.flags & BODY_PART != 0
+            && joined(i)
+            && word_in(chunk, i + 1, DONE)
+            && !(word_in(chunk, i + 1, &[b"set"]) && word_in(chunk, i, &[b"heart", b"eye", b"eyes", b"sights"]))
+        {
             if let Some(rule) = rules.procedure {
                 out.push(Candidate { rule, start: t.start, end: toks[i + 1].end, confidence: 0.7, evidence: 0 });
             }
@@ -257,6 +319,15 @@ mod tests {
         assert!(has("Grandpa finally got his cast off today!", "procedure", "cast"));
         assert!(has("Mum had her hip replaced in June.", "procedure", "hip replaced"));
         assert!(has("Her sugar's been high all week.", "diagnosis", "sugar's been high"));
+    }
+
+    #[test]
+    fn symptoms_and_parts_taken_out() {
+        assert!(has("He came in with belly pain and a fever.", "diagnosis", "belly pain"));
+        assert!(has("She woke up with a stiff neck.", "diagnosis", "stiff neck"));
+        assert!(has("His swollen left ankle kept him off the court.", "diagnosis", "swollen left ankle"));
+        assert!(has("Our intern had her tonsils out on Friday.", "procedure", "had her tonsils out"));
+        assert!(health("He had his heart set on the trip. She held her hands out.").is_empty());
     }
 
     #[test]

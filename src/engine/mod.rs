@@ -9,6 +9,7 @@
 //! adjustments or breaches: that is `score`'s job. It returns [`Candidate`]s in text order.
 
 pub mod context;
+pub mod describe;
 pub mod detectors;
 pub mod handles;
 pub mod health;

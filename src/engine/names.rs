@@ -355,6 +355,14 @@ fn candidates(chunk: &Chunk) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        // "Initials Q.L.M.": the introducing word is not part of the name, even capitalised.
+        if i + 1 < toks.len()
+            && matches!(lower(chunk, i).as_slice(), b"initials" | b"initial")
+            && introduced_initials(chunk, i + 1).is_some()
+        {
+            i += 1;
+            continue;
+        }
         // "pt Q.L.M.": initials written as a person's, which a name run never starts with.
         if let Some(end) = introduced_initials(chunk, i) {
             runs.push(Run { first: i, last: end, comma_form: false });
@@ -385,6 +393,10 @@ fn introduced_initials(chunk: &Chunk, i: usize) -> Option<usize> {
     let mut end = i;
     while end + 1 < toks.len() && toks[end + 1].shape == Shape::Initial && chunk.gap_after(end) == b"." {
         end += 1;
+    }
+    // "pt R. Quillfeather": an initial before a family name is a name run's start, not initials.
+    if end == i && end + 1 < toks.len() && chunk.gap_after(end) == b". " && nameish(chunk, end + 1) {
+        return None;
     }
     chunk.gap_after(end).starts_with(b".").then_some(end)
 }

@@ -153,6 +153,7 @@ pub const DETECTORS: &[&str] = &[
     "medication",
     "procedure",
     "social-handle",
+    "unique-description",
     crate::score::field::DETECTOR,
 ];
 
