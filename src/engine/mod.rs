@@ -107,8 +107,8 @@ impl Engine {
         order.sort_by(|&a, &b| rules[b].confidence.total_cmp(&rules[a].confidence).then(a.cmp(&b)));
         for &i in &order {
             let rule = &rules[i];
-            if let Matcher::Pattern { source, value_groups } = &rule.matcher {
-                sources.push(source.as_str());
+            if let Matcher::Pattern { hir, value_groups, .. } = &rule.matcher {
+                sources.push(&**hir);
                 patterns.push((i, value_groups.clone()));
             }
         }
@@ -131,7 +131,7 @@ impl Engine {
                 Regex::builder()
                     .syntax(syntax_config())
                     .configure(meta_config())
-                    .build_many(&sources)
+                    .build_many_from_hir(&sources)
                     .map_err(|e| Error::Rule { origin: "engine".into(), id: None, message: e.to_string() })?,
             )
         };

@@ -22,6 +22,35 @@ struct ModelSpec {
     weights: BTreeMap<String, f32>,
 }
 
+impl ModelSpec {
+    /// Reads the plain layout `scripts/train_names.py` writes (`bias = x`, `[weights]`, then one
+    /// `"name" = w` per line) without a TOML parser: parsing the embedded model was a fifth of
+    /// a one-page draft's scan. Returns `None` on anything else, which then goes to `toml`.
+    fn parse_plain(text: &str) -> Option<ModelSpec> {
+        let (mut bias, mut weights, mut in_weights) = (None, BTreeMap::new(), false);
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if line == "[weights]" {
+                in_weights = true;
+                continue;
+            }
+            let (key, value) = line.split_once(" = ")?;
+            let value: f32 = value.trim().parse().ok()?;
+            if !in_weights && key == "bias" {
+                bias = Some(value);
+            } else {
+                let name = key.strip_prefix('"')?.strip_suffix('"')?;
+                if !in_weights || name.contains(['"', '\\']) || weights.insert(name.to_string(), value).is_some() {
+                    return None;
+                }
+            }
+        }
+        Some(ModelSpec { bias: bias?, weights })
+    }
+}
+
 /// A logistic model over a fixed list of binary features, with a copy of each feature per
 /// casing (mixed, upper, lower).
 #[derive(Debug, Clone)]
@@ -37,11 +66,15 @@ pub struct Model {
 impl Model {
     /// Parses a model file against the detector's feature names; an unknown name is an error.
     pub fn parse(text: &str, names: &[&str]) -> Result<Model, String> {
-        let spec: ModelSpec = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        let spec = match ModelSpec::parse_plain(text) {
+            Some(spec) => spec,
+            None => toml::from_str(text).map_err(|e| e.message().to_string())?,
+        };
         let n = names.len();
         let mut weights = vec![0.0; 3 * n];
         let mut pairs = HashMap::new();
-        let index = |f: &str| names.iter().position(|x| *x == f).ok_or_else(|| format!("unknown feature {f:?}"));
+        let by_name: HashMap<&str, usize> = names.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+        let index = |f: &str| by_name.get(f).copied().ok_or_else(|| format!("unknown feature {f:?}"));
         for (name, w) in spec.weights {
             if let Some((a, b)) = name.split_once('&') {
                 let (a, b) = (index(a)?, index(b)?);
@@ -100,5 +133,16 @@ mod tests {
         let m = Model::parse("bias = 0.0\n[weights]\n\"b&a\" = 3.0\n", &["a", "b"]).unwrap();
         assert!(m.probability(&[0, 1], Casing::Mixed) > 0.95);
         assert!((m.probability(&[1], Casing::Mixed) - 0.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn plain_reader_agrees_with_toml_on_the_embedded_model() {
+        let text = include_str!("../../rules/models/person-name.toml");
+        let plain = ModelSpec::parse_plain(text).expect("the embedded model has the plain layout");
+        let full: ModelSpec = toml::from_str(text).unwrap();
+        assert_eq!(plain.bias, full.bias);
+        assert_eq!(plain.weights, full.weights);
+        assert!(ModelSpec::parse_plain("bias = 1.0\n[weights]\n\"a\" = 1\n\"a\" = 2\n").is_none());
+        assert!(ModelSpec::parse_plain("[weights]\n\"a\" = 1\n").is_none());
     }
 }

@@ -93,6 +93,8 @@ pub enum Matcher {
         source: String,
         /// Indices of the `value*` groups, in name order.
         value_groups: Vec<usize>,
+        /// The parsed pattern: the engine compiles it without parsing the source again.
+        hir: std::sync::Arc<regex_syntax::hir::Hir>,
     },
     /// Literal terms, case-insensitive, on word boundaries.
     Keywords(Vec<String>),
@@ -180,7 +182,11 @@ impl RuleSpec {
                 let mut groups: Vec<(String, usize)> = Vec::new();
                 value_groups(&hir, &mut groups);
                 groups.sort_unstable();
-                Matcher::Pattern { source: p.clone(), value_groups: groups.into_iter().map(|(_, i)| i).collect() }
+                Matcher::Pattern {
+                    source: p.clone(),
+                    value_groups: groups.into_iter().map(|(_, i)| i).collect(),
+                    hir: std::sync::Arc::new(hir),
+                }
             }
             (None, false, None) => {
                 if self.keywords.iter().any(|k| k.trim().is_empty()) {
