@@ -81,6 +81,8 @@ fn scan_inner(
     progress: &Progress,
 ) -> Result<(Config, Outcome)> {
     let started = Instant::now();
+    // The lexicon and name model load on the second core while this one compiles the rules.
+    std::thread::spawn(crate::engine::warm_up);
     let explicit = args.rules.config.clone();
     let home = config::load_file(explicit.as_deref(), Path::new("."))?;
     let (base, base_rules) = config::resolve_with(args, &home)?;

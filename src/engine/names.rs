@@ -267,6 +267,11 @@ fn model() -> &'static Model {
     })
 }
 
+/// Parses the embedded model now (see [`super::warm_up`]).
+pub fn warm_up() {
+    model();
+}
+
 /// Appends name candidates of `chunk` to `out`.
 pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, _scratch: &mut Vec<u8>) {
     let runs = candidates(chunk);
