@@ -375,6 +375,9 @@ trigeminal neuralgia|restless legs syndrome|essential tremor|dystonia|neurofibro
 postpartum psychosis|baby blues|seasonal affective disorder|dissociative identity disorder
 agoraphobia|social anxiety|social anxiety disorder|body dysmorphic disorder|hoarding disorder
 gambling addiction|sex addiction|internet addiction|kleptomania|pyromania|trichotillomania
+rash|skin rash|hives|urinary retention|collapsed lung|punctured lung|pink eye|ear infection
+ear infections|chest infection|stomach bug|gunshot wound|gunshot wounds|stab wound|stab wounds
+bedsore|bedsores|pressure injury|pressure injuries|burn injury|burn injuries|severe burns
 """.replace("\n", "|").split("|")
 # abbreviations that are everyday English words are left out on purpose
 # ("all", "add", "did", "sad", "ed", "pad", "cad", "gad", "eds")

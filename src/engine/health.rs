@@ -322,7 +322,11 @@ fn pick(chunk: &Chunk, rules: &DetectorRules, i: usize, end: usize, flags: u32) 
 /// Words after a short abbreviation that make it chat, not a diagnosis ("DM us", "PM me").
 const OBJECT_PRONOUNS: &[&[u8]] = &[b"us", b"me", b"them", b"him", b"her", b"you", b"it"];
 /// Words before a short abbreviation that make it chat ("please DM", "send a PM").
-const CHAT_BEFORE: &[&[u8]] = &[b"please", b"pls", b"via", b"by", b"send", b"your", b"our", b"my", b"a", b"the"];
+/// Verbs of messaging before an article ("send a DM").
+const SEND: &[&[u8]] = &[b"send", b"sent", b"drop", b"shoot", b"leave", b"slide", b"give", b"us", b"me"];
+/// Not articles: "send a PM" is chat and "treated for a UTI" is not, so after "a" or "the"
+/// the rest of the sentence decides.
+const CHAT_BEFORE: &[&[u8]] = &[b"please", b"pls", b"via", b"by", b"send", b"your", b"our", b"my"];
 /// Words right before a diagnosis that make a sentence clinical ("h/o DM", "hx of CHF").
 const HISTORY_CUES: &[&[u8]] = &[
     b"h/o",
@@ -355,10 +359,15 @@ fn clinical_context(chunk: &Chunk, i: usize) -> bool {
     if i + 1 < toks.len() && single_space(chunk.gap_after(i)) && is(i + 1, OBJECT_PRONOUNS) {
         return false;
     }
-    if i > 0 && is(i - 1, HISTORY_CUES) || whole_value(chunk, i) {
+    let article_before = i > 1 && is(i - 1, &[b"a", b"an"]);
+    if i > 0 && is(i - 1, HISTORY_CUES) || article_before && is(i - 2, HISTORY_CUES) || whole_value(chunk, i) {
         return true;
     }
     if i > 0 && single_space(chunk.gap_before(i)) && is(i - 1, CHAT_BEFORE) {
+        return false;
+    }
+    // "send us a DM", "drop the PM": a message, whatever the sentence is about.
+    if i > 1 && is(i - 1, &[b"a", b"an", b"the"]) && is(i - 2, SEND) {
         return false;
     }
     let from = (0..i).rev().take(6).take_while(|&k| !chunk.starts[k + 1]).last().unwrap_or(i);
@@ -463,5 +472,23 @@ mod tests {
             assert!(matches!(s.as_bytes()[s.len() - 1], b'a' | b's' | b'y' | b'e' | b'h'), "{s}");
             assert!(s.len() >= 2, "{s}: the two-letter pre-check needs two letters");
         }
+    }
+
+    fn diagnoses(text: &str) -> Vec<String> {
+        let engine = crate::engine::Engine::new(crate::rules::builtin::rules().unwrap()).unwrap();
+        engine
+            .find(text.as_bytes())
+            .into_iter()
+            .filter(|c| engine.rules()[c.rule].id == "diagnosis")
+            .map(|c| text[c.start..c.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn short_abbreviations_after_an_article_follow_the_sentence() {
+        assert_eq!(diagnoses("She was put on an antibiotic for a UTI last week."), ["UTI"]);
+        assert_eq!(diagnoses("He came back with a CHF exacerbation and swollen legs."), ["CHF", "swollen legs"]);
+        assert!(diagnoses("Send us a DM about the diabetes prevention class.").iter().all(|d| d != "DM"));
+        assert!(diagnoses("Questions? Drop the PM team a note about our cancer walk.").iter().all(|d| d != "PM"));
     }
 }
