@@ -378,6 +378,8 @@ gambling addiction|sex addiction|internet addiction|kleptomania|pyromania|tricho
 rash|skin rash|hives|urinary retention|collapsed lung|punctured lung|pink eye|ear infection
 ear infections|chest infection|stomach bug|gunshot wound|gunshot wounds|stab wound|stab wounds
 bedsore|bedsores|pressure injury|pressure injuries|burn injury|burn injuries|severe burns
+mental retardation|developmental delay|developmental delays|global developmental delay
+neurodegeneration|sudden cardiac death
 """.replace("\n", "|").split("|")
 # abbreviations that are everyday English words are left out on purpose
 # ("all", "add", "did", "sad", "ed", "pad", "cad", "gad", "eds")

@@ -34,6 +34,7 @@ const SUFFIXES: &[&str] = &[
     "trophy",
     "trophies",
     "algia",
+    "algias",
     "penia",
     "uria",
     "ectasia",
@@ -41,6 +42,7 @@ const SUFFIXES: &[&str] = &[
     "rrhea",
     "rrhoea",
     "plegia",
+    "plegias",
     "paresis",
     "lepsy",
     "philia",
@@ -455,7 +457,10 @@ fn learn_abbreviation(chunk: &Chunk, last: usize, learned: &mut Vec<Vec<u8>>) {
     if closes
         && (2..=8).contains(&w.len())
         && upper >= 2
-        && w.iter().all(u8::is_ascii_alphanumeric)
+        // "X-ALD", "A-T": a hyphen inside, never at an end.
+        && w.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && w[0] != b'-'
+        && w[w.len() - 1] != b'-'
         && !learned.iter().any(|a| a == w)
     {
         learned.push(w.to_vec());
@@ -489,6 +494,11 @@ mod tests {
         assert_eq!(diagnoses("She was put on an antibiotic for a UTI last week."), ["UTI"]);
         assert_eq!(diagnoses("He came back with a CHF exacerbation and swollen legs."), ["CHF", "swollen legs"]);
         assert!(diagnoses("Send us a DM about the diabetes prevention class.").iter().all(|d| d != "DM"));
+        assert_eq!(
+            diagnoses("Boys with Quillon-Marsh syndrome (Q-MS) tire early. Q-MS is rare."),
+            ["Quillon-Marsh syndrome", "Q-MS", "Q-MS"]
+        );
+        assert_eq!(diagnoses("She reported arthralgias after the trip."), ["arthralgias"]);
         assert!(diagnoses("Questions? Drop the PM team a note about our cancer walk.").iter().all(|d| d != "PM"));
     }
 }
