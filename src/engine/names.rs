@@ -282,7 +282,7 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, _scratch: &mut
     for (k, r) in runs.iter().enumerate() {
         let p = if only_initials(chunk, r) {
             // "initials Q.L.M.", "Mr. K.": a person written as initials, by rule.
-            if initials_introduced(chunk, r.first) {
+            if initials_introduced(chunk, r.first, r.last) {
                 0.85
             } else {
                 continue;
@@ -392,36 +392,59 @@ fn candidates(chunk: &Chunk) -> Vec<Run> {
 /// when a title, a patient word or "initials" introduces them.
 fn introduced_initials(chunk: &Chunk, i: usize) -> Option<usize> {
     let toks = chunk.tokens;
-    if toks[i].shape != Shape::Initial || !initials_introduced(chunk, i) {
+    if !initial(chunk, i) {
         return None;
     }
     let mut end = i;
-    while end + 1 < toks.len() && toks[end + 1].shape == Shape::Initial && chunk.gap_after(end) == b"." {
+    while end + 1 < toks.len() && initial(chunk, end + 1) && chunk.gap_after(end) == b"." {
         end += 1;
     }
     // "pt R. Quillfeather": an initial before a family name is a name run's start, not initials.
     if end == i && end + 1 < toks.len() && chunk.gap_after(end) == b". " && nameish(chunk, end + 1) {
         return None;
     }
-    chunk.gap_after(end).starts_with(b".").then_some(end)
+    // One lower-case letter is a word ("a", "i"); "a.m." and "p.m." are times.
+    let lower_case = toks[i].shape == Shape::Lower;
+    if lower_case && (end == i || matches!(lower(chunk, i).as_slice(), b"a" | b"p") && end == i + 1) {
+        return None;
+    }
+    let closed = chunk.gap_after(end).starts_with(b".");
+    (closed && initials_introduced(chunk, i, end)).then_some(end)
+}
+
+/// Whether token `i` is an initial: a capital letter, or a lower-case one in a block written in
+/// lower case ("per d.k.").
+fn initial(chunk: &Chunk, i: usize) -> bool {
+    let t = chunk.tokens[i];
+    t.shape == Shape::Initial || t.shape == Shape::Lower && t.end - t.start == 1 && chunk.lower(i)
 }
 
 /// Whether a run is made of initials only ("Q.L.M.").
 fn only_initials(chunk: &Chunk, r: &Run) -> bool {
-    (r.first..=r.last).all(|i| chunk.tokens[i].shape == Shape::Initial)
+    (r.first..=r.last).all(|i| initial(chunk, i))
 }
 
-/// Whether initials at token `first` are introduced as a person's: "initials Q.L.M.",
-/// "Mr. K.", "pt R.T.", "Patient: D.R.".
-fn initials_introduced(chunk: &Chunk, first: usize) -> bool {
+/// Whether initials `first..=last` are introduced as a person's: "initials Q.L.M.", "Mr. K.",
+/// "pt R.T.", "Patient: D.R.", "per D.K.", or followed by a role in brackets ("J.R.
+/// (resident)").
+fn initials_introduced(chunk: &Chunk, first: usize, last: usize) -> bool {
+    let toks = chunk.tokens;
+    let role_after = last + 1 < toks.len()
+        && matches!(chunk.gap_after(last), b". (" | b". [")
+        && toks[last + 1].flags & (STAFF | STAFF_ROLE | ROLE) != 0;
+    if role_after {
+        return true;
+    }
     if first == 0 {
         return false;
     }
-    let p = chunk.tokens[first - 1];
+    let p = toks[first - 1];
     let pw = lower(chunk, first - 1);
     let gap = chunk.gap_before(first);
     let near = single_space(gap) || gap == b". " || gap == b": ";
-    near && (p.flags & TITLE != 0 || one_of(&pw, PATIENT) || matches!(pw.as_slice(), b"initials" | b"initial"))
+    near && (p.flags & (TITLE | STAFF_ROLE) != 0
+        || one_of(&pw, PATIENT)
+        || matches!(pw.as_slice(), b"initials" | b"initial" | b"per"))
 }
 
 /// Joins "BROWN, ALMA" (a family name in capitals, a comma, a given name in capitals) into one
@@ -1374,6 +1397,10 @@ mod tests {
         assert_eq!(found("Seen pt Q.L. today."), ["Q.L"]);
         assert_eq!(found("Ask Mr. K. about it."), ["Mr. K"]);
         assert!(found("The U.S. team won.").is_empty());
+        assert_eq!(found("drip started per t.w. at 0200, sbp 150s."), ["t.w"]);
+        assert_eq!(found("SBT PASSED, RESULTS GIVEN TO Q.V. (RESIDENT) AT 0700."), ["Q.V"]);
+        assert!(found("pt up in chair at 10 a.m. today, tol well.").is_empty());
+        assert!(found("will recheck in a.m. per protocol").is_empty());
     }
 
     #[test]
