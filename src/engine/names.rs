@@ -255,6 +255,8 @@ struct Run {
     last: usize,
     /// Written "LAST, FIRST".
     comma_form: bool,
+    /// One capitalised word right after a close relative ("husband Will"): see [`kin_name`].
+    kin: bool,
 }
 
 /// The model, parsed once from the embedded file.
@@ -290,7 +292,12 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, _scratch: &mut
         } else {
             active.clear();
             features(chunk, &runs, k, &seen, &mut active);
-            model.probability(&active, chunk.casing[r.first])
+            let p = model.probability(&active, chunk.casing[r.first]);
+            if r.kin {
+                p.max(KIN_NAME)
+            } else {
+                p
+            }
         };
         if p < EMIT_MIN {
             continue;
@@ -368,9 +375,15 @@ fn candidates(chunk: &Chunk) -> Vec<Run> {
             i += 1;
             continue;
         }
+        // "husband Will": a word that is also a verb or a common noun is a name here.
+        if kin_name(chunk, i) {
+            runs.push(Run { first: i, last: i, comma_form: false, kin: true });
+            i += 1;
+            continue;
+        }
         // "pt Q.L.M.": initials written as a person's, which a name run never starts with.
         if let Some(end) = introduced_initials(chunk, i) {
-            runs.push(Run { first: i, last: end, comma_form: false });
+            runs.push(Run { first: i, last: end, comma_form: false, kin: false });
             i = end + 1;
             continue;
         }
@@ -380,7 +393,7 @@ fn candidates(chunk: &Chunk) -> Vec<Run> {
         };
         let first = trim_leading(chunk, i, end);
         if !vetoed(chunk, first, end) {
-            runs.push(Run { first, last: end, comma_form: false });
+            runs.push(Run { first, last: end, comma_form: false, kin: false });
         }
         i = end + 1;
     }
@@ -417,6 +430,37 @@ fn introduced_initials(chunk: &Chunk, i: usize) -> Option<usize> {
 fn initial(chunk: &Chunk, i: usize) -> bool {
     let t = chunk.tokens[i];
     t.shape == Shape::Initial || t.shape == Shape::Lower && t.end - t.start == 1 && chunk.lower(i)
+}
+
+/// Close relatives whose name often follows the word itself ("husband Will", "WIFE PAT.").
+const KIN: &[&[u8]] = &[
+    b"husband", b"wife", b"son", b"daughter", b"dtr", b"mother", b"father", b"mom", b"mum", b"dad", b"brother",
+    b"sister", b"grandson", b"granddaughter", b"grandmother", b"grandfather", b"grandma", b"grandpa", b"partner",
+    b"spouse", b"fiance", b"fiancee", b"aunt", b"uncle", b"niece", b"nephew",
+];
+/// The probability given to a single word after a close relative when it is capitalised
+/// mid-sentence in mixed text, or stands alone before punctuation in capitals: how a note
+/// writes "husband Will" or "HUSBAND BILL." The capital (or the pause) is what a verb or a
+/// common noun in that place would not have.
+const KIN_NAME: f32 = 0.8;
+
+/// Whether token `i` is a name right after a close relative (see [`KIN_NAME`]).
+fn kin_name(chunk: &Chunk, i: usize) -> bool {
+    let toks = chunk.tokens;
+    if i == 0 || !single_space(chunk.gap_before(i)) || !KIN.contains(&lower(chunk, i - 1).as_slice()) {
+        return false;
+    }
+    let t = toks[i];
+    if t.end - t.start < 2 || t.flags & (TITLE | STAFF | STAFF_ROLE | ROLE | ORG) != 0 {
+        return false;
+    }
+    let gap = chunk.gap_after(i);
+    let pause = i + 1 == toks.len() || gap.first().is_some_and(|b| matches!(b, b',' | b'.' | b';' | b':' | b'(' | b')'));
+    match (t.shape, chunk.casing[i]) {
+        (Shape::Capitalized, Casing::Mixed) => !chunk.sentence_start(i),
+        (Shape::Upper, Casing::Upper) => pause,
+        _ => false,
+    }
 }
 
 /// Whether a run is made of initials only ("Q.L.M.").
@@ -463,7 +507,7 @@ fn join_comma_forms(chunk: &Chunk, runs: &mut Vec<Run>) {
             && (toks[a.last].flags & SURNAME != 0 || comma_surname(chunk, a.last))
             && toks[b.first].flags & FIRST != 0;
         if fits {
-            runs[k] = Run { first: a.first, last: b.last, comma_form: true };
+            runs[k] = Run { first: a.first, last: b.last, comma_form: true, kin: false };
             runs.remove(k + 1);
         }
         k += 1;
@@ -1401,6 +1445,14 @@ mod tests {
         assert_eq!(found("SBT PASSED, RESULTS GIVEN TO Q.V. (RESIDENT) AT 0700."), ["Q.V"]);
         assert!(found("pt up in chair at 10 a.m. today, tol well.").is_empty());
         assert!(found("will recheck in a.m. per protocol").is_empty());
+    }
+
+    #[test]
+    fn a_word_after_a_close_relative_is_a_name() {
+        assert_eq!(found("Went home with her husband Will at noon."), ["Will"]);
+        assert_eq!(found("PT'S WIFE BILLIE NOT YET HERE. HUSBAND RAY AT BEDSIDE, UPDATED."), ["BILLIE", "RAY"]);
+        assert!(found("Her husband will drive her home.").is_empty());
+        assert!(found("HUSBAND WILL BRING MEDS FROM HOME.").is_empty());
     }
 
     #[test]
