@@ -434,9 +434,32 @@ fn initial(chunk: &Chunk, i: usize) -> bool {
 
 /// Close relatives whose name often follows the word itself ("husband Will", "WIFE PAT.").
 const KIN: &[&[u8]] = &[
-    b"husband", b"wife", b"son", b"daughter", b"dtr", b"mother", b"father", b"mom", b"mum", b"dad", b"brother",
-    b"sister", b"grandson", b"granddaughter", b"grandmother", b"grandfather", b"grandma", b"grandpa", b"partner",
-    b"spouse", b"fiance", b"fiancee", b"aunt", b"uncle", b"niece", b"nephew",
+    b"husband",
+    b"wife",
+    b"son",
+    b"daughter",
+    b"dtr",
+    b"mother",
+    b"father",
+    b"mom",
+    b"mum",
+    b"dad",
+    b"brother",
+    b"sister",
+    b"grandson",
+    b"granddaughter",
+    b"grandmother",
+    b"grandfather",
+    b"grandma",
+    b"grandpa",
+    b"partner",
+    b"spouse",
+    b"fiance",
+    b"fiancee",
+    b"aunt",
+    b"uncle",
+    b"niece",
+    b"nephew",
 ];
 /// The probability given to a single word after a close relative when it is capitalised
 /// mid-sentence in mixed text, or stands alone before punctuation in capitals: how a note
@@ -455,7 +478,8 @@ fn kin_name(chunk: &Chunk, i: usize) -> bool {
         return false;
     }
     let gap = chunk.gap_after(i);
-    let pause = i + 1 == toks.len() || gap.first().is_some_and(|b| matches!(b, b',' | b'.' | b';' | b':' | b'(' | b')'));
+    let pause =
+        i + 1 == toks.len() || gap.first().is_some_and(|b| matches!(b, b',' | b'.' | b';' | b':' | b'(' | b')'));
     match (t.shape, chunk.casing[i]) {
         (Shape::Capitalized, Casing::Mixed) => !chunk.sentence_start(i),
         (Shape::Upper, Casing::Upper) => pause,
