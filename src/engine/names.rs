@@ -470,10 +470,15 @@ const KIN_NAME: f32 = 0.8;
 /// Whether token `i` is a name right after a close relative (see [`KIN_NAME`]).
 fn kin_name(chunk: &Chunk, i: usize) -> bool {
     let toks = chunk.tokens;
-    if i == 0 || !single_space(chunk.gap_before(i)) || !KIN.contains(&lower(chunk, i - 1).as_slice()) {
+    let t = toks[i];
+    // Shape first: this runs on every token, and most are neither capitalised nor after kin.
+    if i == 0 || !matches!(t.shape, Shape::Capitalized | Shape::Upper) || !single_space(chunk.gap_before(i)) {
         return false;
     }
-    let t = toks[i];
+    let prev = chunk.word(i - 1);
+    if !KIN.iter().any(|k| prev.eq_ignore_ascii_case(k)) {
+        return false;
+    }
     if t.end - t.start < 2 || t.flags & (TITLE | STAFF | STAFF_ROLE | ROLE | ORG) != 0 {
         return false;
     }
