@@ -40,7 +40,7 @@ const PROSE: &[&str] = &[
     "Pt is a 67 yo M admitted with CHF exacerbation, started on furosemide, stable overnight.",
     "Thank you to everyone who donated to the spring blood drive at the main campus.",
 ];
-const NAMES: &[&str] = &["Delphine Achterberg", "Tobin Quill", "Rhonda Vale", "Hope Marsh", "Liam O'Neil"];
+const NAMES: &[&str] = &["Marisela Oudekamp", "Tobin Quill", "Rhonda Vale", "Hope Marsh", "Liam O'Neil"];
 const FACTS: &[&str] = &["breast cancer", "a stroke", "type 2 diabetes", "COPD", "leukemia"];
 
 /// Returns about 1 MB of mixed text with identifiers and health facts planted.

@@ -942,7 +942,7 @@ mod tests {
         out
     }
 
-    const NAMES: &[&str] = &["Delphine Achterberg", "Tobin Quill", "Rhonda Vale", "Oswin Marlowe"];
+    const NAMES: &[&str] = &["Marisela Oudekamp", "Tobin Quill", "Rhonda Vale", "Oswin Marlowe"];
     const FACTS: &[&str] = &["type 2 diabetes", "asthma", "leukemia", "COPD", "metformin"];
 
     /// One synthetic patient: name, MRN, date of birth, phone, health fact.

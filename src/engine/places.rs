@@ -75,7 +75,7 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, scratch: &mut 
             } else if clause_end && matches!(prep.as_slice(), b"from" | b"near" | b"outside") {
                 0.6
             } else if clause_end && prep.as_slice() == b"of" && person_before_of(chunk, i - 1) {
-                // "Beatrix Nwosu of Wexbury," / "Thaddeus Brightwater, 91, of Port Aldane,"
+                // "Ottilie Brannagh of Wexbury," / "Lucan Forsythe, 91, of Port Tamsey,"
                 0.6
             } else {
                 0.0
@@ -91,7 +91,7 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, scratch: &mut 
 }
 
 /// Whether the "of" at token `of` follows a person: a full name, given name then family name
-/// ("Beatrix Nwosu of", not "University of" or "Director of"), or an age between commas
+/// ("Ottilie Brannagh of", not "University of" or "Director of"), or an age between commas
 /// ("Brightwater, 91, of").
 fn person_before_of(chunk: &Chunk, of: usize) -> bool {
     let toks = chunk.tokens;

@@ -2,8 +2,8 @@
 //!
 //! The allow-list from the config (`allow = [...]`: our hospital's name, its public phone
 //! number, our own clinicians) drops any finding that lies inside an occurrence of an allowed
-//! term. Matching is case-insensitive and on word boundaries, so allowing "Maple Hollow" does
-//! not allow "Maple Hollowell". [`inline`] handles `phiscan:allow` comments the same way, before
+//! term. Matching is case-insensitive and on word boundaries, so allowing "Cedar Fenwold" does
+//! not allow "Cedar Fenwoldson". [`inline`] handles `phiscan:allow` comments the same way, before
 //! breach linking. [`baseline`] and `--diff` instead keep only what is *new* (see [`keep_new`]),
 //! after linking, because a new value can turn an old one into a breach.
 
@@ -114,11 +114,11 @@ mod tests {
 
     #[test]
     fn allowed_terms_cover_whole_words_only() {
-        let allow = Allow::new(&["maple hollow".to_string()]);
-        let text = b"At Maple Hollow today; Maple Hollowell tomorrow.";
+        let allow = Allow::new(&["cedar fenwold".to_string()]);
+        let text = b"At Cedar Fenwold today; Cedar Fenwoldson tomorrow.";
         let ranges = allow.covered(text);
-        assert_eq!(ranges, vec![(3, 15)]);
+        assert_eq!(ranges, vec![(3, 16)]);
         assert!(inside(&ranges, 3, 8));
-        assert!(!inside(&ranges, 23, 28));
+        assert!(!inside(&ranges, 24, 29));
     }
 }

@@ -194,7 +194,7 @@ fn csv_columns_classify_cells_and_rows_link_breaches() {
 #[test]
 fn csv_delimiters_bom_and_multiline_cells() {
     let env = TestEnv::new();
-    env.write("semi.csv", "\u{feff}Patient;Notes;MRN\n\"Delphine Achterberg\";\"first line\nsecond line\";4071938\n");
+    env.write("semi.csv", "\u{feff}Patient;Notes;MRN\n\"Marisela Oudekamp\";\"first line\nsecond line\";4071938\n");
     env.write("pipe.csv", "patient|dx\nHope|asthma\n");
     env.write("export.txt", "patient\tdiagnosis\nHope\tasthma\n");
     let (_, doc, _) = scan(&env, &["semi.csv", "pipe.csv"]);
