@@ -16,7 +16,7 @@
 //! staff, not descriptions of a patient. Reported as `other-id`, so the linker weighs them as it
 //! weighs a handle.
 
-use super::detectors::{single_space, Chunk};
+use super::detectors::Chunk;
 use super::lexicon::{Shape, STAFF, STAFF_ROLE};
 use super::Candidate;
 
@@ -241,16 +241,6 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>) {
     }
 }
 
-fn is(chunk: &Chunk, i: usize, list: &[&[u8]]) -> bool {
-    let w = chunk.word(i);
-    list.iter().any(|x| w.eq_ignore_ascii_case(x))
-}
-
-/// Whether tokens `i` and `i + 1` are one space apart.
-fn joined(chunk: &Chunk, i: usize) -> bool {
-    i + 1 < chunk.tokens.len() && single_space(chunk.gap_after(i))
-}
-
 /// Whether token `i` is a clinician's title or role (staff are not the patient described).
 fn staff(chunk: &Chunk, i: usize) -> bool {
     chunk.tokens[i].flags & (STAFF | STAFF_ROLE) != 0
@@ -258,10 +248,10 @@ fn staff(chunk: &Chunk, i: usize) -> bool {
 
 /// Whether token `i` names a person: a person word, a public role, or a lower-case agent noun.
 fn person_noun(chunk: &Chunk, i: usize) -> bool {
-    if staff(chunk, i) || is(chunk, i, NOT_PEOPLE) {
+    if staff(chunk, i) || chunk.word_in(i, NOT_PEOPLE) {
         return false;
     }
-    if is(chunk, i, PERSON_WORDS) || is(chunk, i, PUBLIC_ROLES) {
+    if chunk.word_in(i, PERSON_WORDS) || chunk.word_in(i, PUBLIC_ROLES) {
         return true;
     }
     let w = chunk.word(i);
@@ -278,7 +268,7 @@ fn proper(chunk: &Chunk, i: usize) -> bool {
     }
     match chunk.tokens[i].shape {
         Shape::Capitalized | Shape::Upper => true,
-        Shape::Other => i > 0 && chunk.tokens[i - 1].shape == Shape::Capitalized && joined(chunk, i - 1),
+        Shape::Other => i > 0 && chunk.tokens[i - 1].shape == Shape::Capitalized && chunk.joined(i - 1),
         _ => false,
     }
 }
@@ -289,7 +279,7 @@ fn proper_run(chunk: &Chunk, i: usize) -> Option<usize> {
         return None;
     }
     let mut end = i;
-    while joined(chunk, end) && proper(chunk, end + 1) && !chunk.word(end).ends_with(b"'s") {
+    while chunk.joined(end) && proper(chunk, end + 1) && !chunk.word(end).ends_with(b"'s") {
         end += 1;
     }
     Some(end)
@@ -299,33 +289,33 @@ fn proper_run(chunk: &Chunk, i: usize) -> Option<usize> {
 fn unique_scope(chunk: &Chunk, i: usize, allow_scope: bool) -> Option<usize> {
     let n = chunk.tokens.len();
     let mut k = i;
-    if k < n && is(chunk, k, &[b"the"]) && joined(chunk, k) {
+    if k < n && chunk.word_in(k, &[b"the"]) && chunk.joined(k) {
         k += 1;
     }
     if let Some(end) = proper_run(chunk, k) {
         return Some(end);
     }
-    if allow_scope && k < n && is(chunk, k, &[b"the", b"our", b"this", b"their"]) && joined(chunk, k) {
+    if allow_scope && k < n && chunk.word_in(k, &[b"the", b"our", b"this", b"their"]) && chunk.joined(k) {
         k += 1;
     }
-    (allow_scope && k < n && is(chunk, k, SCOPES)).then_some(k)
+    (allow_scope && k < n && chunk.word_in(k, SCOPES)).then_some(k)
 }
 
 /// "the only woman firefighter in Tolland County", "the first patient in the state".
 fn superlative(chunk: &Chunk, i: usize) -> Option<(usize, usize)> {
-    if chunk.upper(i) || !is(chunk, i, &[b"the"]) || !joined(chunk, i) || !is(chunk, i + 1, FIRSTS) {
+    if chunk.upper(i) || !chunk.word_in(i, &[b"the"]) || !chunk.joined(i) || !chunk.word_in(i + 1, FIRSTS) {
         return None;
     }
     let mut k = i + 1;
     for _ in 0..4 {
-        if !joined(chunk, k) {
+        if !chunk.joined(k) {
             return None;
         }
         k += 1;
-        if person_noun(chunk, k) && joined(chunk, k) && is(chunk, k + 1, TIES) && joined(chunk, k + 1) {
+        if person_noun(chunk, k) && chunk.joined(k) && chunk.word_in(k + 1, TIES) && chunk.joined(k + 1) {
             return unique_scope(chunk, k + 2, true).map(|end| (i, end));
         }
-        if is(chunk, k, TIES) || staff(chunk, k) {
+        if chunk.word_in(k, TIES) || staff(chunk, k) {
             return None;
         }
     }
@@ -335,16 +325,19 @@ fn superlative(chunk: &Chunk, i: usize) -> Option<(usize, usize)> {
 /// "host of Channel 9", "principal violist of the Bay Symphony".
 fn role_of(chunk: &Chunk, i: usize) -> Option<(usize, usize)> {
     // The tie word first: three comparisons rule out almost every token.
-    if !joined(chunk, i) || !is(chunk, i + 1, &[b"of", b"for", b"at"]) || chunk.upper(i) || !is(chunk, i, PUBLIC_ROLES)
+    if !chunk.joined(i)
+        || !chunk.word_in(i + 1, &[b"of", b"for", b"at"])
+        || chunk.upper(i)
+        || !chunk.word_in(i, PUBLIC_ROLES)
     {
         return None;
     }
-    if !joined(chunk, i + 1) {
+    if !chunk.joined(i + 1) {
         return None;
     }
     let end = unique_scope(chunk, i + 2, false)?;
     let mut first = i;
-    while first > 0 && joined(chunk, first - 1) && is(chunk, first - 1, ROLE_MODIFIERS) {
+    while first > 0 && chunk.joined(first - 1) && chunk.word_in(first - 1, ROLE_MODIFIERS) {
         first -= 1;
     }
     Some((first, end))
@@ -359,16 +352,16 @@ fn named_role(chunk: &Chunk, i: usize) -> Option<(usize, usize)> {
     }
     let mut k = end;
     for _ in 0..3 {
-        if !joined(chunk, k) {
+        if !chunk.joined(k) {
             return None;
         }
         k += 1;
-        if chunk.tokens[k].shape == Shape::Lower && is(chunk, k, PUBLIC_ROLES) && !is(chunk, k, CLERGY) {
+        if chunk.tokens[k].shape == Shape::Lower && chunk.word_in(k, PUBLIC_ROLES) && !chunk.word_in(k, CLERGY) {
             // "Mayor", "Captain" before a name are titles; a role after the proper name is one.
-            let plural_next = joined(chunk, k) && proper(chunk, k + 1);
+            let plural_next = chunk.joined(k) && proper(chunk, k + 1);
             return (!plural_next && !staff(chunk, end)).then_some((i, k));
         }
-        if !is(chunk, k, ROLE_MODIFIERS) {
+        if !chunk.word_in(k, ROLE_MODIFIERS) {
             return None;
         }
     }

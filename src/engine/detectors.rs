@@ -72,6 +72,17 @@ impl Chunk<'_> {
         &self.text[self.tokens[i].start..self.tokens[i].end]
     }
 
+    /// Whether token `i` is one of `list` (lower-case words), in any case.
+    pub fn word_in(&self, i: usize, list: &[&[u8]]) -> bool {
+        let w = self.word(i);
+        list.iter().any(|x| w.eq_ignore_ascii_case(x))
+    }
+
+    /// Whether tokens `i` and `i + 1` exist and are one space apart.
+    pub fn joined(&self, i: usize) -> bool {
+        i + 1 < self.tokens.len() && single_space(self.gap_after(i))
+    }
+
     /// Whether token `i` starts a sentence, a block or a cell, a label's value or a quotation
     /// (so its capital proves nothing).
     pub fn sentence_start(&self, i: usize) -> bool {

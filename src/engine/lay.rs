@@ -130,11 +130,6 @@ const NOT_PROCEDURE: &[&str] = &[
     "philanthropy",
 ];
 
-fn word_in(chunk: &Chunk, i: usize, list: &[&[u8]]) -> bool {
-    let w = chunk.word(i);
-    list.iter().any(|x| w.eq_ignore_ascii_case(x))
-}
-
 fn strip_possessive(w: &[u8]) -> &[u8] {
     w.strip_suffix(b"'s").or_else(|| w.strip_suffix("’s".as_bytes())).unwrap_or(w)
 }
@@ -151,14 +146,14 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
             continue;
         }
         let t = toks[i];
-        let joined = |k: usize| k + 1 < n && single_space(chunk.gap_after(k));
+        let joined = |k: usize| chunk.joined(k);
         // Injury: "broke her wrist", "fractured hip", "broken left arm".
         if t.flags & INJURY != 0 && t.shape != Shape::Upper {
             let mut k = i;
-            if joined(k) && word_in(chunk, k + 1, POSSESSIVES) {
+            if joined(k) && chunk.word_in(k + 1, POSSESSIVES) {
                 k += 1;
             }
-            if joined(k) && word_in(chunk, k + 1, SIDES) {
+            if joined(k) && chunk.word_in(k + 1, SIDES) {
                 k += 1;
             }
             if joined(k) && toks[k + 1].flags & BODY_PART != 0 {
@@ -170,9 +165,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
             }
         }
         // A new part: "his new knee".
-        if word_in(chunk, i, &[b"new", b"artificial", b"replacement"])
-            && joined(i)
-            && toks[i + 1].flags & BODY_PART != 0
+        if chunk.word_in(i, &[b"new", b"artificial", b"replacement"]) && joined(i) && toks[i + 1].flags & BODY_PART != 0
         {
             if let Some(rule) = rules.procedure {
                 out.push(Candidate { rule, start: t.start, end: toks[i + 1].end, confidence: 0.65, evidence: 0 });
@@ -182,7 +175,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
         }
         // A symptom of a part: "belly pain", "knee swelling" (a term list holds "chest pain"
         // but not every part people name).
-        if t.flags & BODY_PART != 0 && t.shape != Shape::Upper && joined(i) && word_in(chunk, i + 1, SYMPTOMS) {
+        if t.flags & BODY_PART != 0 && t.shape != Shape::Upper && joined(i) && chunk.word_in(i + 1, SYMPTOMS) {
             if let Some(rule) = rules.diagnosis {
                 out.push(Candidate { rule, start: t.start, end: toks[i + 1].end, confidence: 0.65, evidence: 0 });
             }
@@ -192,8 +185,8 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
         // A part in a state: "stiff neck", "swollen left ankle".
         // (Flags first: a word-list comparison on every token was measurable on 100 MB.)
         let part_next = |k: usize| joined(k) && toks[k + 1].flags & BODY_PART != 0;
-        if (part_next(i) || part_next(i + 1)) && t.shape != Shape::Upper && word_in(chunk, i, SYMPTOM_STATES) {
-            let k = if joined(i) && word_in(chunk, i + 1, SIDES) { i + 1 } else { i };
+        if (part_next(i) || part_next(i + 1)) && t.shape != Shape::Upper && chunk.word_in(i, SYMPTOM_STATES) {
+            let k = if joined(i) && chunk.word_in(i + 1, SIDES) { i + 1 } else { i };
             if part_next(k) {
                 if let Some(rule) = rules.diagnosis {
                     out.push(Candidate { rule, start: t.start, end: toks[k + 1].end, confidence: 0.6, evidence: 0 });
@@ -203,9 +196,9 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
             }
         }
         // A part taken out: "had his appendix out", "got her tonsils out".
-        if part_next(i + 1) && joined(i) && word_in(chunk, i, HAD) && word_in(chunk, i + 1, POSSESSIVES) {
+        if part_next(i + 1) && joined(i) && chunk.word_in(i, HAD) && chunk.word_in(i + 1, POSSESSIVES) {
             let part = i + 2;
-            if joined(part) && word_in(chunk, part + 1, &[b"out"]) {
+            if joined(part) && chunk.word_in(part + 1, &[b"out"]) {
                 if let Some(rule) = rules.procedure {
                     out.push(Candidate { rule, start: t.start, end: toks[part + 1].end, confidence: 0.7, evidence: 0 });
                 }
@@ -217,8 +210,8 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
         // "Set" is not done to a heart or eyes ("had her heart set on it").
         if t.flags & BODY_PART != 0
             && joined(i)
-            && word_in(chunk, i + 1, DONE)
-            && !(word_in(chunk, i + 1, &[b"set"]) && word_in(chunk, i, &[b"heart", b"eye", b"eyes", b"sights"]))
+            && chunk.word_in(i + 1, DONE)
+            && !(chunk.word_in(i + 1, &[b"set"]) && chunk.word_in(i, &[b"heart", b"eye", b"eyes", b"sights"]))
         {
             if let Some(rule) = rules.procedure {
                 out.push(Candidate { rule, start: t.start, end: toks[i + 1].end, confidence: 0.7, evidence: 0 });
@@ -229,9 +222,9 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
         // A care object in use: "got his cast off", "on crutches", "her stitches".
         if t.flags & CARE_OBJECT != 0 && t.shape != Shape::Upper {
             let before = i > 0
-                && (word_in(chunk, i - 1, IN_USE)
-                    || i > 1 && word_in(chunk, i - 2, IN_USE) && word_in(chunk, i - 1, POSSESSIVES));
-            let after = joined(i) && word_in(chunk, i + 1, IN_USE_AFTER);
+                && (chunk.word_in(i - 1, IN_USE)
+                    || i > 1 && chunk.word_in(i - 2, IN_USE) && chunk.word_in(i - 1, POSSESSIVES));
+            let after = joined(i) && chunk.word_in(i + 1, IN_USE_AFTER);
             if before || after {
                 if let Some(rule) = rules.procedure {
                     out.push(Candidate { rule, start: t.start, end: t.end, confidence: 0.65, evidence: 0 });
@@ -245,11 +238,11 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
         if LEVELS.iter().any(|l| w.eq_ignore_ascii_case(l)) {
             let mut k = i;
             let mut steps = 0;
-            while joined(k) && steps < 3 && word_in(chunk, k + 1, LEVEL_FILLER) {
+            while joined(k) && steps < 3 && chunk.word_in(k + 1, LEVEL_FILLER) {
                 k += 1;
                 steps += 1;
             }
-            if joined(k) && word_in(chunk, k + 1, LEVEL_STATE) && (k > i || w.len() != chunk.word(i).len()) {
+            if joined(k) && chunk.word_in(k + 1, LEVEL_STATE) && (k > i || w.len() != chunk.word(i).len()) {
                 if let Some(rule) = rules.diagnosis {
                     out.push(Candidate { rule, start: t.start, end: toks[k + 1].end, confidence: 0.65, evidence: 0 });
                 }
@@ -259,7 +252,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
         }
         // Under care: "is recovering", "was hospitalized" (not "recovering from the storm": a
         // cue phrase and what follows are the diagnosis detector's).
-        if word_in(chunk, i, UNDER_CARE) && !(joined(i) && word_in(chunk, i + 1, &[b"from"])) {
+        if chunk.word_in(i, UNDER_CARE) && !(joined(i) && chunk.word_in(i + 1, &[b"from"])) {
             if let Some(rule) = rules.procedure {
                 out.push(Candidate { rule, start: t.start, end: t.end, confidence: 0.6, evidence: 0 });
             }
