@@ -375,8 +375,15 @@ fn candidates(chunk: &Chunk) -> Vec<Run> {
             i += 1;
             continue;
         }
-        // "husband Will": a word that is also a verb or a common noun is a name here.
-        if kin_name(chunk, i) {
+        // "Dtr Hope at bedside": a relative word that opens a sentence is not a name word.
+        if i + 1 < toks.len() && kin_name(chunk, i + 1) {
+            i += 1;
+            continue;
+        }
+        // "husband Will": a word that is also a verb or a common noun is a name here (with a
+        // family name after it, "husband Will Marlow", the ordinary run takes both).
+        let surname_next = i + 1 < toks.len() && joins(chunk.gap_after(i), toks[i].shape) && nameish(chunk, i + 1);
+        if kin_name(chunk, i) && !(surname_next && run_at(chunk, i).is_some_and(|e| e > i)) {
             runs.push(Run { first: i, last: i, comma_form: false, kin: true });
             i += 1;
             continue;
@@ -472,7 +479,8 @@ fn kin_name(chunk: &Chunk, i: usize) -> bool {
     let toks = chunk.tokens;
     let t = toks[i];
     // Shape first: this runs on every token, and most are neither capitalised nor after kin.
-    if i == 0 || !matches!(t.shape, Shape::Capitalized | Shape::Upper) || !single_space(chunk.gap_before(i)) {
+    let shaped = matches!(t.shape, Shape::Capitalized | Shape::Upper) || t.shape == Shape::Lower && chunk.lower(i);
+    if i == 0 || !shaped || !single_space(chunk.gap_before(i)) {
         return false;
     }
     let prev = chunk.word(i - 1);
@@ -487,9 +495,28 @@ fn kin_name(chunk: &Chunk, i: usize) -> bool {
         i + 1 == toks.len() || gap.first().is_some_and(|b| matches!(b, b',' | b'.' | b';' | b':' | b'(' | b')'));
     match (t.shape, chunk.casing[i]) {
         (Shape::Capitalized, Casing::Mixed) => !chunk.sentence_start(i),
-        (Shape::Upper, Casing::Upper) => pause,
+        // In capitals or in lower case the shape proves nothing: a given name standing before a
+        // pause or before what a person does ("HUSBAND RAY HERE", "sister sue visited"), where
+        // a verb or a noun would be followed by its object ("son will call" stays a verb).
+        (Shape::Upper, Casing::Upper) => pause || t.flags & FIRST != 0 && acts_next(chunk, i),
+        (Shape::Lower, Casing::Lower) => t.flags & FIRST != 0 && (pause || acts_next(chunk, i)),
         _ => false,
     }
+}
+
+/// Whether the word after token `i` reads as what a person named just before it does or is:
+/// an inflected verb ("visited", "visiting", "visits"), a copula, "here" or "re".
+fn acts_next(chunk: &Chunk, i: usize) -> bool {
+    if i + 1 >= chunk.tokens.len() || !single_space(chunk.gap_after(i)) {
+        return false;
+    }
+    let w = lower(chunk, i + 1);
+    if one_of(&w, &["is", "was", "here", "re", "and", "at", "in", "on", "states", "called", "calls"]) {
+        return true;
+    }
+    let inflected = w.len() >= 5 && (w.ends_with(b"ed") || w.ends_with(b"ing"))
+        || w.len() >= 4 && w.ends_with(b"s") && !w.ends_with(b"ss") && !w.ends_with(b"us");
+    inflected && chunk.tokens[i + 1].flags & (FIRST | SURNAME) == 0
 }
 
 /// Whether a run is made of initials only ("Q.L.M.").
@@ -1032,7 +1059,7 @@ impl Seen {
                 names += usize::from(is_name(t.flags));
             }
             by_run.push(words);
-            sure.push(strong_words >= 1 && names >= 2 || strong_words >= 2);
+            sure.push(strong_words >= 1 && names >= 2 || strong_words >= 2 || r.kin);
         }
         let mut all: Vec<u64> =
             by_run.iter().zip(&sure).filter(|(_, s)| **s).flat_map(|(w, _)| w.iter().copied()).collect();
@@ -1482,6 +1509,22 @@ mod tests {
         assert_eq!(found("PT'S WIFE BILLIE NOT YET HERE. HUSBAND RAY AT BEDSIDE, UPDATED."), ["BILLIE", "RAY"]);
         assert!(found("Her husband will drive her home.").is_empty());
         assert!(found("HUSBAND WILL BRING MEDS FROM HOME.").is_empty());
+        assert_eq!(found("Fed well at noon. Dtr Joy at bedside, updated."), ["Joy"]);
+        assert_eq!(found("HUSBAND DALE VISITING, QUESTIONS ANSWERED. SON CHASE HERE TOO."), ["DALE", "CHASE"]);
+        assert_eq!(found("Met with husband Will Ashgrove today."), ["Will Ashgrove"]);
+    }
+
+    #[test]
+    fn a_given_name_after_a_close_relative_in_lower_case() {
+        let t = "tol diet. wife robin called twice, anxious. brother dale visits daily. sister june re: meds.";
+        assert_eq!(found(t), ["robin", "dale", "june"]);
+        assert!(found("pt resting. son will call in am. mother may come by. dtr at bedside.").is_empty());
+    }
+
+    #[test]
+    fn a_relative_named_once_is_named_again() {
+        let t = "Lives alone, dtr Joy checks in. Afebrile overnight. Joy asked about rehab.";
+        assert_eq!(found(t), ["Joy", "Joy"]);
     }
 
     #[test]
