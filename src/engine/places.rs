@@ -8,8 +8,8 @@
 
 use super::detectors::{single_space, Chunk};
 use super::lexicon::{
-    self, Shape, AMBIGUOUS_PLACE, DIAGNOSIS, FIRST, MEDICATION, NOT_NAME, ORG, PLACE, PLACE_PREP, PROCEDURE, STAFF,
-    STATE, SURNAME,
+    self, Shape, AMBIGUOUS_PLACE, COMMON_SURNAME, DIAGNOSIS, ENGLISH, FIRST, MEDICATION, NOT_NAME, ORG, PLACE,
+    PLACE_PREP, PROCEDURE, STAFF, STATE, SURNAME,
 };
 use super::Candidate;
 
@@ -19,7 +19,12 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, scratch: &mut 
     let mut i = 0;
     while i < toks.len() {
         if !chunk.capitalized(i) {
-            i += 1;
+            if let Some(end) = lower_case_place(chunk, i, scratch) {
+                out.push(Candidate { rule, start: toks[i].start, end: toks[end].end, confidence: 0.8, evidence: 0 });
+                i = end + 1;
+            } else {
+                i += 1;
+            }
             continue;
         }
         // A known place: the longest phrase whose words are all capitalised.
@@ -142,6 +147,40 @@ fn state_after(chunk: &Chunk, end: usize) -> bool {
         && matches!(toks[end + 1].shape, Shape::Upper | Shape::Capitalized)
 }
 
+/// Returns the end of a known place written in a block of lower case (a note typed without
+/// capitals: "son lives in westborough"), where capitals cannot tell it from a word: only after
+/// a place preposition, only a place no list holds as an English word, a given name, a common
+/// family name or a state, and
+/// not the start of an organisation's name.
+fn lower_case_place(chunk: &Chunk, i: usize, scratch: &mut Vec<u8>) -> Option<usize> {
+    let toks = chunk.tokens;
+    if !chunk.lower(i)
+        || toks[i].shape != Shape::Lower
+        || i == 0
+        || toks[i - 1].flags & PLACE_PREP == 0
+        || !single_space(chunk.gap_before(i))
+    {
+        return None;
+    }
+    let (end, flags) = lexicon::longest_phrase(chunk.lex, chunk.text, toks, i, PLACE, scratch)?;
+    let plain = |k: usize| {
+        toks[k].shape == Shape::Lower
+            && toks[k].flags
+                & (ENGLISH | FIRST | COMMON_SURNAME | NOT_NAME | ORG | STATE | DIAGNOSIS | MEDICATION | PROCEDURE)
+                == 0
+    };
+    let wordlike = end == i && !plain(i) || (i..=end).any(|k| toks[k].shape != Shape::Lower);
+    if flags & AMBIGUOUS_PLACE != 0 || wordlike || end == i && toks[i].end - toks[i].start < 4 {
+        return None;
+    }
+    // A phrase of several words ("san diego") may hold a word; its first must not be one alone.
+    if end > i && toks[i].flags & (NOT_NAME | ORG) != 0 {
+        return None;
+    }
+    let next_org = end + 1 < toks.len() && single_space(chunk.gap_after(end)) && toks[end + 1].flags & ORG != 0;
+    (!next_org).then_some(end)
+}
+
 /// Whether the place is the start of an organisation's name ("Elk City Hospital").
 fn followed_by_org(chunk: &Chunk, end: usize) -> bool {
     let toks = chunk.tokens;
@@ -162,4 +201,34 @@ fn evidence(chunk: &Chunk, s: usize, e: usize) -> f32 {
         boost += 0.4;
     }
     boost
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Engine;
+
+    fn places(text: &str) -> Vec<String> {
+        let engine = Engine::new(crate::rules::builtin::rules().unwrap()).unwrap();
+        let idx = engine.rules().iter().position(|r| r.id == "location").unwrap();
+        engine
+            .find(text.as_bytes())
+            .into_iter()
+            .filter(|c| c.rule == idx && c.confidence >= 0.5)
+            .map(|c| text[c.start..c.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn towns_in_a_lower_case_note_need_a_preposition() {
+        assert_eq!(places("son called from sacramento, will visit sat."), ["sacramento"]);
+        assert_eq!(places("dtr flying in from san antonio tonight."), ["san antonio"]);
+        assert!(places("pt walked in hall, back to bed. plan to go home in am.").is_empty());
+        assert!(places("sacramento is far away").is_empty());
+    }
+
+    #[test]
+    fn known_and_unknown_towns_in_ordinary_text() {
+        assert_eq!(places("She drove in from Sacramento on Friday."), ["Sacramento"]);
+        assert_eq!(places("Greetings from Quillton, where it rains."), ["Quillton"]);
+    }
 }
