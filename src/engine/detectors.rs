@@ -6,7 +6,7 @@
 //! and health detectors. Nothing is built when no detector rule is active.
 
 use super::lexicon::{self, Lexicon, Shape, Token};
-use super::{describe, health, names, places, Candidate};
+use super::{describe, facility, health, names, places, Candidate};
 use crate::rules::{Matcher, Rule};
 use crate::text::segment::{self, Casing};
 
@@ -30,6 +30,8 @@ pub struct DetectorRules {
     pub handle: Option<usize>,
     /// `unique-description`
     pub description: Option<usize>,
+    /// `facility` (facilities named in one-case notes)
+    pub facility: Option<usize>,
 }
 
 /// Whether a gap between two tokens is exactly one space (the hot-path test of every detector;
@@ -133,6 +135,7 @@ impl Detectors {
                     "procedure" => d.procedure = Some(i),
                     "social-handle" => d.handle = Some(i),
                     "unique-description" => d.description = Some(i),
+                    "facility" => d.facility = Some(i),
                     _ => {}
                 }
             }
@@ -149,6 +152,7 @@ impl Detectors {
             || r.procedure.is_some()
             || r.handle.is_some()
             || r.description.is_some()
+            || r.facility.is_some()
     }
 
     /// Appends the detectors' candidates in `text` to `out`.
@@ -191,6 +195,9 @@ impl Detectors {
             }
             if let Some(rule) = self.rules.description {
                 describe::find(chunk, rule, out);
+            }
+            if let Some(rule) = self.rules.facility {
+                facility::find(chunk, rule, out);
             }
             health::find(chunk, &self.rules, out, scratch);
         });

@@ -11,6 +11,7 @@
 pub mod context;
 pub mod describe;
 pub mod detectors;
+pub mod facility;
 pub mod handles;
 pub mod health;
 pub mod lay;
