@@ -87,8 +87,8 @@ impl Package {
             let name = f.name().to_string();
             match self.parts.get(&name).filter(|_| self.changed.contains(&name)) {
                 Some(bytes) => {
-                    let mut opts = zip::write::SimpleFileOptions::default()
-                        .compression_method(zip::CompressionMethod::Deflated);
+                    let mut opts =
+                        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
                     if let Some(t) = f.last_modified() {
                         opts = opts.last_modified_time(t);
                     }

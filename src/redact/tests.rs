@@ -199,7 +199,8 @@ fn package(members: &[(&str, &str)]) -> Vec<u8> {
     use std::io::Write;
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, data) in members {
-        let method = if *name == "mimetype" { zip::CompressionMethod::Stored } else { zip::CompressionMethod::Deflated };
+        let method =
+            if *name == "mimetype" { zip::CompressionMethod::Stored } else { zip::CompressionMethod::Deflated };
         w.start_file(*name, zip::write::SimpleFileOptions::default().compression_method(method)).unwrap();
         w.write_all(data.as_bytes()).unwrap();
     }
@@ -241,12 +242,16 @@ fn planted_docx() -> Vec<u8> {
     let comments = format!(
         r#"<w:comments {W}><w:comment w:id="0" w:author="Reviewer"><w:p><w:r><w:t>Check SSN 541-28-7719 against the chart of Quenby Harrowgate first.</w:t></w:r></w:p></w:comment></w:comments>"#
     );
-    let header = format!(r#"<w:hdr {W}><w:p><w:r><w:t>Patient: Quenby Harrowgate (MRN 48213377)</w:t></w:r></w:p></w:hdr>"#);
+    let header =
+        format!(r#"<w:hdr {W}><w:p><w:r><w:t>Patient: Quenby Harrowgate (MRN 48213377)</w:t></w:r></w:p></w:hdr>"#);
     let footnotes = format!(
         r#"<w:footnotes {W}><w:footnote w:id="1"><w:p><w:r><w:t>Quenby Harrowgate gave consent; her SSN is 541-28-7719.</w:t></w:r></w:p></w:footnote></w:footnotes>"#
     );
     package(&[
-        ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#),
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#,
+        ),
         ("_rels/.rels", r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>"#),
         ("word/document.xml", &body),
         ("word/styles.xml", &format!(r#"<w:styles {W}><w:style w:styleId="Normal"/></w:styles>"#)),
@@ -264,13 +269,25 @@ fn planted_xlsx() -> Vec<u8> {
     let sst = r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="5" uniqueCount="5"><si><t>Patient</t></si><si><t>MRN</t></si><si><t>Diagnosis</t></si><si><t>Notes</t></si><si><r><t>Quenby </t></r><r><t>Harrowgate</t></r></si><si><t>leukemia</t></si></sst>"#;
     let sheet = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row><row r="2"><c r="A2" t="s"><v>4</v></c><c r="B2" s="1"><v>48213377</v></c><c r="C2" t="s"><v>5</v></c><c r="D2" t="inlineStr"><is><t>Patient Wendeline Ostrakova, SSN 541-28-7719</t></is></c></row><row r="3"><c r="A3"><v>42</v></c></row></sheetData></worksheet>"#;
     package(&[
-        ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#),
-        ("xl/workbook.xml", r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Ward" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
-        ("xl/_rels/workbook.xml.rels", r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Ward" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
         ("xl/styles.xml", r#"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>"#),
         ("xl/sharedStrings.xml", sst),
         ("xl/worksheets/sheet1.xml", sheet),
-        ("xl/comments1.xml", r#"<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><commentList><comment ref="A2"><text><r><t>Quenby Harrowgate asked for a copy</t></r></text></comment></commentList></comments>"#),
+        (
+            "xl/comments1.xml",
+            r#"<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><commentList><comment ref="A2"><text><r><t>Quenby Harrowgate asked for a copy</t></r></text></comment></commentList></comments>"#,
+        ),
         ("docProps/core.xml", CORE),
     ])
 }
@@ -317,8 +334,8 @@ fn docx_every_part_is_redacted_in_every_mode() {
     let input = planted_docx();
     assert!(!left("story.docx", &input).is_empty(), "the draft has findings to start with");
     for mode in Mode::ALL {
-        let r = redact(scanner(), "story.docx", &input, &opts(mode, Some(3)))
-            .unwrap_or_else(|e| panic!("{mode:?}: {e}"));
+        let r =
+            redact(scanner(), "story.docx", &input, &opts(mode, Some(3))).unwrap_or_else(|e| panic!("{mode:?}: {e}"));
         assert_eq!(r.kind, Kind::Docx);
         check_package("story.docx", &input, &r.output, mode, &["_rels/.rels", "word/styles.xml"]);
         let body = part_text(&r.output, "word/document.xml");
@@ -368,10 +385,7 @@ fn xlsx_shared_inline_and_numeric_cells_are_redacted_in_every_mode() {
             Mode::Surrogate => {
                 // A number stays a number when the stand-in is one; else it is a string cell.
                 let v = cell.split("<v>").nth(1).map(|v| v.trim_end_matches("</v>"));
-                assert!(
-                    v.is_some_and(|v| v.parse::<f64>().is_ok()) || cell.contains(r#"t="inlineStr""#),
-                    "{cell}"
-                );
+                assert!(v.is_some_and(|v| v.parse::<f64>().is_ok()) || cell.contains(r#"t="inlineStr""#), "{cell}");
             }
         }
     }
@@ -382,15 +396,27 @@ fn pptx_and_odt_are_redacted_too() {
     let pptx = package(&[
         ("[Content_Types].xml", "<Types/>"),
         ("ppt/presentation.xml", "<p:presentation xmlns:p=\"p\"/>"),
-        ("ppt/slides/slide1.xml", r#"<p:sld xmlns:p="p" xmlns:a="a"><p:txBody><a:p><a:r><a:t>Quenby Harrowgate beat </a:t></a:r><a:r><a:t>leukemia, SSN 541-28-7719</a:t></a:r></a:p></p:txBody></p:sld>"#),
-        ("ppt/notesSlides/notesSlide1.xml", r#"<p:notes xmlns:p="p" xmlns:a="a"><a:p><a:r><a:t>Ask Quenby Harrowgate about MRN 48213377.</a:t></a:r></a:p></p:notes>"#),
+        (
+            "ppt/slides/slide1.xml",
+            r#"<p:sld xmlns:p="p" xmlns:a="a"><p:txBody><a:p><a:r><a:t>Quenby Harrowgate beat </a:t></a:r><a:r><a:t>leukemia, SSN 541-28-7719</a:t></a:r></a:p></p:txBody></p:sld>"#,
+        ),
+        (
+            "ppt/notesSlides/notesSlide1.xml",
+            r#"<p:notes xmlns:p="p" xmlns:a="a"><a:p><a:r><a:t>Ask Quenby Harrowgate about MRN 48213377.</a:t></a:r></a:p></p:notes>"#,
+        ),
         ("docProps/core.xml", CORE),
     ]);
     let odt = package(&[
         ("mimetype", "application/vnd.oasis.opendocument.text"),
         ("META-INF/manifest.xml", "<manifest:manifest xmlns:manifest=\"m\"/>"),
-        ("content.xml", r#"<office:document-content xmlns:office="o" xmlns:text="t"><office:body><office:text><text:p>We are proud of Quenby <text:span>Harrowgate</text:span>, 47, who beat leukemia.<text:s/>SSN 541-28-7719.</text:p></office:text></office:body></office:document-content>"#),
-        ("meta.xml", r#"<office:document-meta xmlns:office="o" xmlns:dc="d"><office:meta><dc:title>Quenby Harrowgate</dc:title></office:meta></office:document-meta>"#),
+        (
+            "content.xml",
+            r#"<office:document-content xmlns:office="o" xmlns:text="t"><office:body><office:text><text:p>We are proud of Quenby <text:span>Harrowgate</text:span>, 47, who beat leukemia.<text:s/>SSN 541-28-7719.</text:p></office:text></office:body></office:document-content>"#,
+        ),
+        (
+            "meta.xml",
+            r#"<office:document-meta xmlns:office="o" xmlns:dc="d"><office:meta><dc:title>Quenby Harrowgate</dc:title></office:meta></office:document-meta>"#,
+        ),
     ]);
     for mode in Mode::ALL {
         let r = redact(scanner(), "deck.pptx", &pptx, &opts(mode, Some(6))).unwrap_or_else(|e| panic!("{mode:?}: {e}"));
@@ -408,7 +434,10 @@ fn pptx_and_odt_are_redacted_too() {
 fn an_opendocument_spreadsheet_is_refused() {
     let ods = package(&[
         ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
-        ("content.xml", r#"<office:document-content xmlns:office="o" xmlns:text="t"><text:p>Quenby Harrowgate</text:p></office:document-content>"#),
+        (
+            "content.xml",
+            r#"<office:document-content xmlns:office="o" xmlns:text="t"><text:p>Quenby Harrowgate</text:p></office:document-content>"#,
+        ),
     ]);
     let e = redact(scanner(), "ward.ods", &ods, &Options::default()).unwrap_err();
     assert!(e.0.contains("spreadsheets") && e.0.contains("nothing written"), "{e}");
