@@ -121,7 +121,7 @@ const XML_TEXT: &[&[u8]] = &[
 /// Returns what of `bytes` (a range of an XML part) is kept when its text is replaced: every
 /// tag, comment and declaration, and the character data of elements that are not text (a
 /// drawing's offsets between two runs), in order.
-fn markup_in(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn markup_in(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut i = 0;
     // Whether character data here is inside a non-text element that the range opened.
@@ -197,9 +197,6 @@ fn rewrite_number_cell(
     };
     let v_end = v_close + b"</v>".len();
     let content_start = src[v_open..start].iter().position(|&b| b == b'>').map_or(start, |i| v_open + i + 1);
-    if is_cell_number(replacement) {
-        return Ok((content_start, v_close, replacement.as_bytes().to_vec()));
-    }
     let Some(c_open) = memchr::memmem::rfind(&src[floor..v_open], b"<c").map(|i| floor + i) else {
         return refuse("a spreadsheet cell could not be rewritten");
     };
@@ -207,8 +204,13 @@ fn rewrite_number_cell(
         return refuse("a spreadsheet cell could not be rewritten");
     };
     let inner = &src[c_tag_end..v_open];
+    // A formula would compute the value again (or keep it in its text): refused whatever the
+    // stand-in, rather than a cached value that disagrees with its formula.
     if memchr::memmem::find(inner, b"<f").is_some() {
         return refuse("a formula cell holds a finding; redact does not rewrite formulas");
+    }
+    if is_cell_number(replacement) {
+        return Ok((content_start, v_close, replacement.as_bytes().to_vec()));
     }
     if replacement.is_empty() {
         // Removal: the cell keeps its place and style and loses its value.

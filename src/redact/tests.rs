@@ -454,3 +454,34 @@ fn xml_places_are_told_apart() {
     assert_eq!(splice::xml_context(x, at("note")), splice::XmlContext::Markup);
     assert_eq!(splice::xml_context(x, at("w:t")), splice::XmlContext::Markup);
 }
+
+#[test]
+fn a_formula_cell_with_a_finding_is_refused() {
+    let sheet = r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Patient</t></is></c><c r="B1" t="inlineStr"><is><t>MRN</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>Quenby Harrowgate</t></is></c><c r="B2"><f>C2+0</f><v>48213377</v></c></row></sheetData></worksheet>"#;
+    let xlsx = package(&[
+        ("[Content_Types].xml", "<Types/>"),
+        (
+            "xl/workbook.xml",
+            r#"<workbook xmlns:r="r"><sheets><sheet name="Ward" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ]);
+    for mode in [Mode::Mask, Mode::Tag] {
+        let e = redact(scanner(), "ward.xlsx", &xlsx, &opts(mode, Some(1))).unwrap_err();
+        assert!(e.0.contains("formula") && e.0.contains("nothing written"), "{mode:?}: {e}");
+        assert!(!e.0.contains("48213377") && !e.0.contains("Quenby"), "no value in a message: {e}");
+    }
+}
+
+#[test]
+fn markup_between_runs_is_kept_and_their_text_dropped() {
+    let range = br#"Quen</w:t></w:r><w:r><wp:posOffset>914</wp:posOffset><w:t>by"#;
+    assert_eq!(
+        String::from_utf8(splice::markup_in(range)).unwrap(),
+        "</w:t></w:r><w:r><wp:posOffset>914</wp:posOffset><w:t>"
+    );
+}
