@@ -201,8 +201,8 @@ fn pptx(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Problem> 
         }
         // Legacy comments keep their text in `p:text`, outside any paragraph.
         if let Some(bytes) = archive::read_named(z, &name, ctx)? {
-            for (k, t) in element_texts(&bytes, b"p:text").iter().enumerate() {
-                b.text_block(t, format!("comment {}", k + 1));
+            for (k, t) in element_texts_mapped(&bytes, b"p:text").iter().enumerate() {
+                b.text_block_mapped(&t.clone().in_part(&name), format!("comment {}", k + 1));
             }
         }
     }
@@ -235,13 +235,14 @@ fn odt(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Problem> {
     properties(z, ctx, b)
 }
 
-/// Emits the title, subject, description and keywords of the document's properties.
+/// Emits the title, subject, description and keywords of the document's properties, mapped
+/// to their part so that redaction can cut them.
 fn properties(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Problem> {
     for name in ["docProps/core.xml", "meta.xml"] {
         if let Some(bytes) = archive::read_named(z, name, ctx)? {
             for tag in [&b"dc:title"[..], b"dc:subject", b"dc:description", b"cp:keywords", b"meta:keyword"] {
-                for t in element_texts(&bytes, tag) {
-                    b.text_block(&t, "properties");
+                for t in element_texts_mapped(&bytes, tag) {
+                    b.text_block_mapped(&t.in_part(name), "properties");
                 }
             }
         }
@@ -252,14 +253,21 @@ fn properties(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Pro
 
 /// Returns the text content of every `tag` element (nested text included).
 pub fn element_texts(xml_bytes: &[u8], tag: &[u8]) -> Vec<String> {
+    element_texts_mapped(xml_bytes, tag).iter().map(|m| m.as_str().to_string()).collect()
+}
+
+/// Returns the text content of every `tag` element (nested text included), each mapped to
+/// its bytes in `xml_bytes`.
+pub fn element_texts_mapped(xml_bytes: &[u8], tag: &[u8]) -> Vec<Mapped> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(xml_bytes);
     reader.config_mut().check_end_names = false;
     let mut out = Vec::new();
     let mut depth = 0usize;
-    let mut cur = String::new();
+    let mut cur = Mapped::new();
     let mut buf = Vec::new();
     loop {
+        let at = reader.buffer_position() as usize;
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) if e.name().as_ref() == tag => {
                 depth += 1;
@@ -270,8 +278,10 @@ pub fn element_texts(xml_bytes: &[u8], tag: &[u8]) -> Vec<String> {
                     out.push(std::mem::take(&mut cur));
                 }
             }
-            Ok(Event::Text(t)) if depth > 0 => cur.push_str(&t.xml10_content().unwrap_or_default()),
-            Ok(Event::GeneralRef(r)) if depth > 0 => cur.push_str(&xml::resolve_ref(&r).unwrap_or_default()),
+            Ok(Event::Text(t)) if depth > 0 => xml::push_text(&mut cur, at, &t),
+            Ok(Event::GeneralRef(r)) if depth > 0 => {
+                xml::push_ref(&mut cur, (at, reader.buffer_position() as usize), &r)
+            }
             Ok(Event::Eof) | Err(_) => break,
             _ => {}
         }

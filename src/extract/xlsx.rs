@@ -110,8 +110,8 @@ pub fn extract(z: &mut Zip<'_>, ctx: &mut Ctx, b: &mut Builder) -> Result<(), Pr
         z.file_names().filter(|n| n.starts_with("xl/comments") && n.ends_with(".xml")).map(str::to_string).collect();
     for name in comment_parts {
         if let Some(bytes) = archive::read_named(z, &name, ctx)? {
-            for t in super::office::element_texts(&bytes, b"text") {
-                b.text_block(&t, "comments");
+            for t in super::office::element_texts_mapped(&bytes, b"text") {
+                b.text_block_mapped(&t.in_part(&name), "comments");
             }
         }
     }

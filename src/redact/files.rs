@@ -239,6 +239,13 @@ fn one_file(
             format!(" -> {}", dest.display())
         }
         (_, None) => {
+            // A rebuilt Office package is binary: on a terminal it would be noise, not a copy.
+            if super::is_package(r.kind) && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                return Err(format!(
+                    "a {} copy is binary: name a file with -o, or redirect stdout (nothing written)",
+                    r.kind.as_str()
+                ));
+            }
             out.write_all(&r.output).map_err(|e| format!("cannot write stdout: {e}"))?;
             String::new()
         }

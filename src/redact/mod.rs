@@ -11,13 +11,18 @@
 //! the file), so everything around them stays as it was: Markdown and HTML markup (a
 //! replacement in HTML is escaped, tags inside a range are kept), CSV quoting (a replacement in
 //! a quoted cell has its quotes doubled; an unquoted cell is quoted when it must be), JSON
-//! string escapes (a number stays a number when the stand-in is one). The output is checked
-//! before it is returned: a CSV must have the same rows and cells, a JSON document the same
-//! keys, and a rescan with the same scanner must find nothing left at or above the threshold
-//! (the stand-ins just written excepted). A format it cannot cut safely is refused: never a
+//! string escapes (a number stays a number when the stand-in is one). An Office package
+//! (DOCX, XLSX, PPTX, ODT) is cut the same way inside its XML parts, whose ranges extraction
+//! keeps (`word/document.xml`, `word/comments.xml`, `xl/sharedStrings.xml`, `docProps/core.xml`),
+//! and rebuilt by `package`: unchanged entries copied raw, changed parts deflated, the order
+//! kept. The output is checked before it is returned: a CSV must have the same rows and cells,
+//! a JSON document the same keys, a package the same entries and well-formed XML parts, and a
+//! rescan with the same scanner must find nothing left at or above the threshold (the
+//! stand-ins just written excepted). A format it cannot cut safely is refused: never a
 //! half-redacted file.
 
 pub mod files;
+mod package;
 mod splice;
 pub mod surrogate;
 
@@ -25,6 +30,7 @@ use crate::extract::{self, Document, Kind, Limits};
 use crate::finding::{Category, Severity};
 use crate::scan::{FileResult, Scanner};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 pub use surrogate::Surrogates;
 
 /// What a replaced value becomes.
@@ -78,7 +84,18 @@ impl Default for Options {
 }
 
 /// The formats redaction can write back; others are refused.
-pub const SUPPORTED: [Kind; 6] = [Kind::Text, Kind::Html, Kind::Csv, Kind::Tsv, Kind::Json, Kind::Jsonl];
+pub const SUPPORTED: [Kind; 10] = [
+    Kind::Text,
+    Kind::Html,
+    Kind::Csv,
+    Kind::Tsv,
+    Kind::Json,
+    Kind::Jsonl,
+    Kind::Docx,
+    Kind::Xlsx,
+    Kind::Pptx,
+    Kind::Odt,
+];
 
 /// A redacted copy and what was replaced.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,33 +150,65 @@ pub fn redact(scanner: &Scanner, name: &str, bytes: &[u8], options: &Options) ->
             SUPPORTED.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
         )));
     }
+    // A package's text is cut in its XML parts; the zip is rebuilt from them after each pass.
+    let mut package = if package::is_package(kind) { Some(package::Package::open(kind, bytes)?) } else { None };
     let seed = options.seed.unwrap_or_else(surrogate::random_seed);
     let mut surrogates = Surrogates::new(seed);
     let mut replaced: BTreeMap<Category, usize> = BTreeMap::new();
     let mut current = bytes.to_vec();
-    // Output ranges holding masks and stand-ins: a rescan finding inside one is the
+    // Ranges holding masks and stand-ins, by part: a rescan finding inside one is the
     // replacement itself (a mask is what every report shows; a stand-in is synthetic).
-    let mut stand_ins: Vec<(usize, usize)> = Vec::new();
+    let mut stand_ins: Vec<Span> = Vec::new();
     for pass in 0..MAX_PASSES {
         let scanned = scan(scanner, name, &current, kind)?;
-        let survivors = selected(&scanned, &current, options.min_severity, &stand_ins);
+        let sources = Sources { own: &current, package: package.as_ref() };
+        let survivors = selected(&scanned, &sources, options.min_severity, &stand_ins);
         if survivors.is_empty() {
             return Ok(Redacted { output: current, replaced, kind });
         }
         if pass > 0 && matches!(options.mode, Mode::Surrogate | Mode::Mask) {
             break;
         }
-        let edits = edits(&scanned, &current, &survivors)?;
-        let out = splice::apply(kind, &current, &scanned.doc.text, &edits, options.mode, &mut surrogates)?;
+        let edits = edits(&scanned, &sources, &survivors)?;
         for e in &edits {
             *replaced.entry(e.category).or_default() += 1;
         }
-        splice::same_shape(kind, &current, &out.bytes)?;
-        current = out.bytes;
-        stand_ins = out.stand_ins;
+        stand_ins.clear();
+        match package.as_mut() {
+            None => {
+                if edits.iter().any(|e| e.part.is_some()) {
+                    return Err(Refused("a finding lies in a part redact cannot write: nothing written".into()));
+                }
+                let out = splice::apply(kind, &current, &scanned.doc.text, &edits, options.mode, &mut surrogates)?;
+                splice::same_shape(kind, &current, &out.bytes)?;
+                current = out.bytes;
+                stand_ins = out.stand_ins.into_iter().map(|(a, b)| (None, a, b)).collect();
+            }
+            Some(p) => {
+                let mut by_part: BTreeMap<Arc<str>, Vec<Edit>> = BTreeMap::new();
+                for e in edits {
+                    let Some(part) = e.part.clone() else {
+                        return Err(Refused("a finding has no place in the package's parts: nothing written".into()));
+                    };
+                    by_part.entry(part).or_default().push(e);
+                }
+                for (part, edits) in by_part {
+                    let Some(src) = p.parts.get(&*part) else {
+                        return Err(Refused("a finding lies in a part redact cannot write: nothing written".into()));
+                    };
+                    let out = splice::apply(kind, src, &scanned.doc.text, &edits, options.mode, &mut surrogates)?;
+                    stand_ins.extend(out.stand_ins.into_iter().map(|(a, b)| (Some(part.clone()), a, b)));
+                    p.set(&part, out.bytes);
+                }
+                let rebuilt = p.write(bytes)?;
+                package::check(bytes, &rebuilt, p)?;
+                current = rebuilt;
+            }
+        }
     }
     let scanned = scan(scanner, name, &current, kind)?;
-    let left = selected(&scanned, &current, options.min_severity, &stand_ins);
+    let sources = Sources { own: &current, package: package.as_ref() };
+    let left = selected(&scanned, &sources, options.min_severity, &stand_ins);
     if left.is_empty() {
         return Ok(Redacted { output: current, replaced, kind });
     }
@@ -180,6 +229,31 @@ pub fn redact(scanner: &Scanner, name: &str, bytes: &[u8], options: &Options) ->
     )))
 }
 
+/// Whether redaction writes `kind` as an Office package (a zip of XML parts), not text.
+pub fn is_package(kind: Kind) -> bool {
+    package::is_package(kind)
+}
+
+/// A range of the input's bytes (`None`) or of a package part that holds a replacement.
+type Span = (Option<Arc<str>>, usize, usize);
+
+/// The bytes a finding's source range addresses: the input's own, or a package's parts.
+struct Sources<'a> {
+    own: &'a [u8],
+    package: Option<&'a package::Package>,
+}
+
+impl Sources<'_> {
+    /// Returns the bytes of `part` (the input's own for `None`; empty for an unknown part).
+    fn get(&self, part: Option<&str>) -> &[u8] {
+        match (part, self.package) {
+            (None, _) => self.own,
+            (Some(p), Some(pkg)) => pkg.parts.get(p).map_or(&[][..], Vec::as_slice),
+            (Some(_), None) => &[],
+        }
+    }
+}
+
 /// Redacts a pasted text (read as plain text, records in it included): the library's "copy a
 /// safe version" for front ends that hold a string.
 pub fn redact_text(scanner: &Scanner, text: &str, options: &Options) -> Result<(String, Redacted), Refused> {
@@ -195,7 +269,14 @@ pub fn identifiers_in_text(text: &[u8], findings: &[crate::finding::Finding], mo
     let mut edits: Vec<Edit> = findings
         .iter()
         .filter(|f| f.category.identifies() && !f.staff && f.start <= f.end && f.end <= text.len())
-        .map(|f| Edit { start: f.start, end: f.end, text_start: f.start, text_end: f.end, category: f.category })
+        .map(|f| Edit {
+            part: None,
+            start: f.start,
+            end: f.end,
+            text_start: f.start,
+            text_end: f.end,
+            category: f.category,
+        })
         .collect();
     edits.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
     // Overlapping findings: the first (longest) one is replaced, the others dropped.
@@ -244,21 +325,21 @@ fn scan(scanner: &Scanner, name: &str, bytes: &[u8], kind: Kind) -> Result<Scann
 /// Returns the indices of the findings to replace: at or above `min`, or in a breach; never a
 /// staff name, nor a finding inside a stand-in just written (or in a breach whose people are
 /// all stand-ins).
-fn selected(scanned: &Scanned, source: &[u8], min: Severity, stand_ins: &[(usize, usize)]) -> Vec<usize> {
+fn selected(scanned: &Scanned, sources: &Sources<'_>, min: Severity, stand_ins: &[Span]) -> Vec<usize> {
     let result = &scanned.result;
     let fs = &result.findings;
     let redacted_already = |i: usize| {
         let t = &scanned.doc.text;
         let in_text = String::from_utf8_lossy(&t[fs[i].start.min(t.len())..fs[i].end.min(t.len())]).into_owned();
-        let in_source =
-            fs[i].source.as_ref().filter(|s| s.part.is_none()).map(|s| {
-                String::from_utf8_lossy(&source[s.start.min(source.len())..s.end.min(source.len())]).into_owned()
-            });
+        let in_source = fs[i].source.as_ref().map(|s| {
+            let b = sources.get(s.part.as_deref());
+            String::from_utf8_lossy(&b[s.start.min(b.len())..s.end.min(b.len())]).into_owned()
+        });
         crate::finding::is_redacted(&in_text) || in_source.is_some_and(|v| crate::finding::is_redacted(&v))
     };
     let is_stand_in = |i: usize| {
         fs[i].source.as_ref().is_some_and(|s| {
-            s.part.is_none() && stand_ins.iter().any(|&(a, b)| s.start < b && a < s.end.max(s.start + 1))
+            stand_ins.iter().any(|(p, a, b)| *p == s.part && s.start < *b && *a < s.end.max(s.start + 1))
         })
     };
     let mut in_breach = vec![false; fs.len()];
@@ -280,7 +361,9 @@ fn selected(scanned: &Scanned, source: &[u8], min: Severity, stand_ins: &[(usize
 /// One replacement: a byte range of the input and what was there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Edit {
-    /// Byte range in the input.
+    /// The package part the range is in (`None`: the input's own bytes).
+    pub part: Option<Arc<str>>,
+    /// Byte range in the input (or its part).
     pub start: usize,
     pub end: usize,
     /// Byte range in the extracted text (the value as read).
@@ -289,24 +372,41 @@ pub(crate) struct Edit {
     pub category: Category,
 }
 
-/// Returns the findings' byte ranges in the input, sorted, overlapping ones merged (the longer
-/// one's category wins).
-fn edits(scanned: &Scanned, source: &[u8], chosen: &[usize]) -> Result<Vec<Edit>, Refused> {
+/// Returns the findings' byte ranges in the input (or its parts), sorted, overlapping ones
+/// merged (the longer one's category wins).
+fn edits(scanned: &Scanned, sources: &Sources<'_>, chosen: &[usize]) -> Result<Vec<Edit>, Refused> {
     let mut out: Vec<Edit> = Vec::new();
     for &i in chosen {
         let f = &scanned.result.findings[i];
-        let Some(src) = f.source.as_ref().filter(|s| s.part.is_none()) else {
+        let Some(src) = f.source.as_ref() else {
             return Err(Refused(format!(
                 "a {} finding at line {} has no place in the file's bytes: nothing written",
                 f.category, f.line
             )));
         };
-        out.push(Edit { start: src.start, end: src.end, text_start: f.start, text_end: f.end, category: f.category });
+        if src.part.is_some() && sources.package.is_none() {
+            return Err(Refused(format!(
+                "a {} finding at line {} lies in a part redact cannot write: nothing written",
+                f.category, f.line
+            )));
+        }
+        out.push(Edit {
+            part: src.part.clone(),
+            start: src.start,
+            end: src.end,
+            text_start: f.start,
+            text_end: f.end,
+            category: f.category,
+        });
     }
     for (ts, te) in other_mentions(scanned, chosen) {
-        let Some(src) = scanned.doc.map.locate(ts, te).filter(|s| s.part.is_none()) else { continue };
-        let shift = if scanned.doc.encoding == extract::Encoding::Utf8Bom { 3 } else { 0 };
+        let Some(src) = scanned.doc.map.locate(ts, te) else { continue };
+        if src.part.is_some() != sources.package.is_some() {
+            continue;
+        }
+        let shift = if src.part.is_none() && scanned.doc.encoding == extract::Encoding::Utf8Bom { 3 } else { 0 };
         out.push(Edit {
+            part: src.part,
             start: src.start + shift,
             end: src.end + shift,
             text_start: ts,
@@ -314,12 +414,13 @@ fn edits(scanned: &Scanned, source: &[u8], chosen: &[usize]) -> Result<Vec<Edit>
             category: Category::Name,
         });
     }
-    out.extend(copies_in_source(scanned, source, &out));
-    out.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
+    let copies = copies_in_source(scanned, sources, &out)?;
+    out.extend(copies);
+    out.sort_by(|a, b| (&a.part, a.start, std::cmp::Reverse(a.end)).cmp(&(&b.part, b.start, std::cmp::Reverse(b.end))));
     let mut merged: Vec<Edit> = Vec::with_capacity(out.len());
     for e in out {
         match merged.last_mut() {
-            Some(last) if e.start < last.end => {
+            Some(last) if e.part == last.part && e.start < last.end => {
                 if e.end - e.start > last.end - last.start {
                     last.category = e.category;
                 }
@@ -335,11 +436,19 @@ fn edits(scanned: &Scanned, source: &[u8], chosen: &[usize]) -> Result<Vec<Edit>
 
 /// Returns edits for the other verbatim copies, in the input's bytes, of the identifiers being
 /// replaced: a phone in a `tel:` link or an SSN in an attribute is not in the text the engine
-/// reads, but it is in the file that will be published.
-fn copies_in_source(scanned: &Scanned, source: &[u8], edits: &[Edit]) -> Vec<Edit> {
+/// reads, but it is in the file that will be published. In a package every XML part is
+/// searched (a patient's name copied into `docProps/app.xml` or a comment's author), but a
+/// copy is cut only in text or a plain attribute value: a copy in a typed value attribute
+/// (`office:value`) is refused, as no replacement is valid there.
+fn copies_in_source(scanned: &Scanned, sources: &Sources<'_>, edits: &[Edit]) -> Result<Vec<Edit>, Refused> {
     let mut out: Vec<Edit> = Vec::new();
     let mut seen: Vec<&[u8]> = Vec::new();
+    let places: Vec<Option<Arc<str>>> = match sources.package {
+        None => vec![None],
+        Some(p) => p.parts.keys().map(|k| Some(Arc::from(k.as_str()))).collect(),
+    };
     for e in edits.iter().filter(|e| e.category.identifies()) {
+        let source = sources.get(e.part.as_deref());
         let value = &source[e.start.min(source.len())..e.end.min(source.len())];
         let text = &scanned.doc.text;
         // Only a value copied verbatim, long enough not to match by chance.
@@ -347,19 +456,45 @@ fn copies_in_source(scanned: &Scanned, source: &[u8], edits: &[Edit]) -> Vec<Edi
             continue;
         }
         seen.push(value);
-        for at in memchr::memmem::find_iter(source, value) {
-            let end = at + value.len();
-            let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
-            if at > 0 && word(source[at - 1]) || source.get(end).is_some_and(|&b| word(b)) {
-                continue;
+        for part in &places {
+            let bytes = sources.get(part.as_deref());
+            for at in memchr::memmem::find_iter(bytes, value) {
+                let end = at + value.len();
+                let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+                if at > 0 && word(bytes[at - 1]) || bytes.get(end).is_some_and(|&b| word(b)) {
+                    continue;
+                }
+                let overlaps = |x: &Edit| x.part == *part && x.start < end && at < x.end;
+                if edits.iter().chain(&out).any(overlaps) {
+                    continue;
+                }
+                if part.is_none() && excused(bytes, at) {
+                    continue;
+                }
+                if part.is_some() {
+                    match splice::xml_context(bytes, at) {
+                        splice::XmlContext::Text | splice::XmlContext::Attribute { typed: false } => {}
+                        splice::XmlContext::Attribute { typed: true } => {
+                            return Err(Refused(
+                                "a value also stands in a typed attribute redact cannot rewrite: nothing written"
+                                    .into(),
+                            ))
+                        }
+                        splice::XmlContext::Markup => continue,
+                    }
+                }
+                out.push(Edit {
+                    part: part.clone(),
+                    start: at,
+                    end,
+                    text_start: e.text_start,
+                    text_end: e.text_end,
+                    category: e.category,
+                });
             }
-            if edits.iter().chain(&out).any(|x| x.start < end && at < x.end) || excused(source, at) {
-                continue;
-            }
-            out.push(Edit { start: at, end, text_start: e.text_start, text_end: e.text_end, category: e.category });
         }
     }
-    out
+    Ok(out)
 }
 
 /// Whether the line holding `at` is excused by a `phiscan:allow` comment (on it, or an

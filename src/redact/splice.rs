@@ -5,8 +5,14 @@
 //! must be escaped (and tags inside the range survive), in a JSON string quotes and
 //! backslashes must be escaped, in place of a JSON number only a number keeps the type, in a
 //! quoted CSV cell quotes are doubled, and an unquoted cell that gains a delimiter must be
-//! quoted. [`same_shape`] then checks that the structure survived (rows and cells, keys), so a
-//! range that crossed a boundary is refused rather than written.
+//! quoted. In an Office part's XML a replacement is escaped, and a range that spans several
+//! runs (`<w:t>Quen</w:t></w:r><w:r><w:t>by</w:t>`) gets the replacement in its first run
+//! while the markup between is kept and the other runs' covered text emptied: the runs are
+//! split as needed, never merged. A spreadsheet number (`<v>` of a numeric cell) stays a
+//! number when the stand-in is one; otherwise the cell becomes an inline string, or loses its
+//! value on removal, and a formula cell is refused. [`same_shape`] then checks that the
+//! structure survived (rows and cells, keys), so a range that crossed a boundary is refused
+//! rather than written.
 
 use super::surrogate::{tag, Surrogates};
 use super::{Edit, Mode, Refused};
@@ -36,6 +42,200 @@ enum Place {
     CsvQuoted,
     /// An unquoted CSV cell.
     CsvBare,
+    /// Text of an Office part's XML.
+    XmlText,
+    /// An attribute value in an Office part's XML.
+    XmlAttr,
+    /// The value of a spreadsheet cell (`<v>`), a number.
+    XmlNumber,
+}
+
+/// Where a byte of an XML part lies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum XmlContext {
+    /// Character data.
+    Text,
+    /// Inside a quoted attribute value; `typed` when the attribute holds a typed value
+    /// (`office:value`, `office:date-value`) that only a value of that type may replace.
+    Attribute { typed: bool },
+    /// A tag's name, an attribute's name, a comment or a declaration.
+    Markup,
+}
+
+/// Returns where byte `at` of the XML `src` lies.
+pub(crate) fn xml_context(src: &[u8], at: usize) -> XmlContext {
+    let Some(open) = src[..at].iter().rposition(|&b| b == b'<' || b == b'>') else { return XmlContext::Text };
+    if src[open] == b'>' {
+        return XmlContext::Text;
+    }
+    let tag = &src[open..at];
+    if tag.starts_with(b"<!") || tag.starts_with(b"<?") {
+        return XmlContext::Markup;
+    }
+    // Inside a value when an odd number of quotes (of the kind that opened it) precede it.
+    let mut quote: Option<u8> = None;
+    let mut value_start = 0;
+    for (i, &b) in tag.iter().enumerate() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => {
+                quote = Some(b);
+                value_start = i;
+            }
+            None => {}
+        }
+    }
+    if quote.is_none() {
+        return XmlContext::Markup;
+    }
+    let before = &tag[..value_start];
+    let name_end = before.iter().rposition(|&b| b != b'=' && !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
+    let name_start = before[..name_end].iter().rposition(u8::is_ascii_whitespace).map_or(0, |i| i + 1);
+    let name = &before[name_start..name_end];
+    let typed = name.ends_with(b"value") || name.ends_with(b"-value") || name == b"r" || name == b"t";
+    XmlContext::Attribute { typed }
+}
+
+/// The names of XML elements whose character data is extracted text: within a range cut over
+/// several of them, their text goes and the markup between stays.
+const XML_TEXT: &[&[u8]] = &[
+    b"w:t",
+    b"w:delText",
+    b"a:t",
+    b"t",
+    b"v",
+    b"text",
+    b"p:text",
+    b"text:p",
+    b"text:h",
+    b"text:span",
+    b"text:a",
+    b"dc:title",
+    b"dc:subject",
+    b"dc:description",
+    b"cp:keywords",
+    b"meta:keyword",
+];
+
+/// Returns what of `bytes` (a range of an XML part) is kept when its text is replaced: every
+/// tag, comment and declaration, and the character data of elements that are not text (a
+/// drawing's offsets between two runs), in order.
+pub(crate) fn markup_in(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    // Whether character data here is inside a non-text element that the range opened.
+    let mut keep_data = false;
+    while i < bytes.len() {
+        if bytes[i] == b'<' {
+            let close = bytes[i..].iter().position(|&b| b == b'>').map_or(bytes.len(), |c| i + c + 1);
+            let tag = &bytes[i..close];
+            out.extend_from_slice(tag);
+            keep_data = false;
+            if tag.len() > 2 && !tag.starts_with(b"</") && !tag.starts_with(b"<!") && !tag.starts_with(b"<?") {
+                let self_closing = tag.ends_with(b"/>");
+                let name_end = tag[1..].iter().position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/');
+                let name = &tag[1..1 + name_end.unwrap_or(tag.len() - 1)];
+                keep_data = !self_closing && !XML_TEXT.contains(&name);
+            }
+            i = close;
+        } else {
+            let next = bytes[i..].iter().position(|&b| b == b'<').map_or(bytes.len(), |c| i + c);
+            if keep_data {
+                out.extend_from_slice(&bytes[i..next]);
+            }
+            i = next;
+        }
+    }
+    out
+}
+
+fn escape_xml(s: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `s` is a number a spreadsheet cell can hold (`xsd:double`, as written by hand).
+fn is_cell_number(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().filter(|&b| b == b'.').count() <= 1
+        && digits.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// Whether the range at `start` of a sheet part lies in a cell's `<v>` element.
+fn in_cell_value(src: &[u8], start: usize) -> bool {
+    let Some(open) = src[..start].iter().rposition(|&b| b == b'<') else { return false };
+    src[open..start].starts_with(b"<v>") || src[open..start].starts_with(b"<v ")
+}
+
+/// Rewrites the numeric cell whose `<v>` holds `start..end` of `src` so that it holds
+/// `replacement`: returns the range of `src` to replace (from the cell's start tag, never
+/// before `floor`, to the end of its `<v>` element) and what to write there.
+fn rewrite_number_cell(
+    src: &[u8],
+    start: usize,
+    end: usize,
+    floor: usize,
+    replacement: &str,
+) -> Result<(usize, usize, Vec<u8>), Refused> {
+    let refuse = |what: &str| Err(Refused(format!("{what}: nothing written")));
+    let Some(v_open) = src[..start].iter().rposition(|&b| b == b'<') else { return refuse("a cell cannot be read") };
+    let Some(v_close) = memchr::memmem::find(&src[end..], b"</v>").map(|i| end + i) else {
+        return refuse("a cell cannot be read");
+    };
+    let v_end = v_close + b"</v>".len();
+    let content_start = src[v_open..start].iter().position(|&b| b == b'>').map_or(start, |i| v_open + i + 1);
+    let Some(c_open) = memchr::memmem::rfind(&src[floor..v_open], b"<c").map(|i| floor + i) else {
+        return refuse("a spreadsheet cell could not be rewritten");
+    };
+    let Some(c_tag_end) = src[c_open..v_open].iter().position(|&b| b == b'>').map(|i| c_open + i + 1) else {
+        return refuse("a spreadsheet cell could not be rewritten");
+    };
+    let inner = &src[c_tag_end..v_open];
+    // A formula would compute the value again (or keep it in its text): refused whatever the
+    // stand-in, rather than a cached value that disagrees with its formula.
+    if memchr::memmem::find(inner, b"<f").is_some() {
+        return refuse("a formula cell holds a finding; redact does not rewrite formulas");
+    }
+    if is_cell_number(replacement) {
+        return Ok((content_start, v_close, replacement.as_bytes().to_vec()));
+    }
+    if replacement.is_empty() {
+        // Removal: the cell keeps its place and style and loses its value.
+        return Ok((v_open, v_end, Vec::new()));
+    }
+    let tag = String::from_utf8_lossy(&src[c_open..c_tag_end]).into_owned();
+    // The type attribute, if any, is replaced by `t="inlineStr"`.
+    let mut new_tag = String::with_capacity(tag.len() + 16);
+    let body = tag.trim_end_matches('>');
+    let mut rest = body;
+    while let Some(i) = rest.find(" t=") {
+        new_tag.push_str(&rest[..i]);
+        let after = &rest[i + 3..];
+        let q = after.chars().next().unwrap_or('"');
+        let skip = after[1..].find(q).map_or(after.len(), |j| j + 2);
+        rest = &after[skip..];
+    }
+    new_tag.push_str(rest);
+    new_tag.push_str(" t=\"inlineStr\">");
+    let mut out = new_tag.into_bytes();
+    out.extend_from_slice(inner);
+    out.extend_from_slice(b"<is><t xml:space=\"preserve\">");
+    out.extend_from_slice(escape_xml(replacement, false).as_bytes());
+    out.extend_from_slice(b"</t></is>");
+    Ok((c_open, v_end, out))
 }
 
 /// Tracks quoting state from the start of the source, forward only.
@@ -104,8 +304,17 @@ pub(crate) fn apply(
         if e.start < at || e.end > src.len() || e.start > e.end {
             return Err(Refused("two findings' places overlap after tidying: nothing written".into()));
         }
-        cursor.advance(src, e.start, kind);
+        let xml = super::package::is_package(kind);
+        if !xml {
+            cursor.advance(src, e.start, kind);
+        }
         let place = match kind {
+            _ if xml => match xml_context(src, e.start) {
+                XmlContext::Text if kind == Kind::Xlsx && in_cell_value(src, e.start) => Place::XmlNumber,
+                XmlContext::Text => Place::XmlText,
+                XmlContext::Attribute { typed: false } => Place::XmlAttr,
+                _ => return Err(Refused("a finding lies in XML markup redact cannot rewrite: nothing written".into())),
+            },
             Kind::Text => Place::Prose,
             Kind::Html => Place::Html,
             Kind::Json | Kind::Jsonl if cursor.in_string => Place::JsonString,
@@ -121,7 +330,7 @@ pub(crate) fn apply(
             Mode::Remove => String::new(),
         };
         let (mut start, mut end) = (e.start, e.end);
-        let prose = matches!(place, Place::Prose | Place::Html);
+        let prose = matches!(place, Place::Prose | Place::Html | Place::XmlText);
         if mode == Mode::Remove && prose && e.category == Category::Name {
             start = title_before(src, start, at);
             end = possessive_after(src, end, next_start);
@@ -146,6 +355,20 @@ pub(crate) fn apply(
                 } else {
                     serde_json::to_string(&replacement).unwrap_or_default()
                 }
+            }
+            Place::XmlText => {
+                // Runs split as needed: the replacement goes in the first run, the markup
+                // between stays, the other runs' covered text goes.
+                let mut s = escape_xml(&replacement, false).into_bytes();
+                s.extend_from_slice(&markup_in(&src[start..end]));
+                String::from_utf8_lossy(&s).into_owned()
+            }
+            Place::XmlAttr => escape_xml(&replacement, true),
+            Place::XmlNumber => {
+                let (s, e2, bytes) = rewrite_number_cell(src, start, end, at, &replacement)?;
+                start = s;
+                end = e2;
+                String::from_utf8_lossy(&bytes).into_owned()
             }
             Place::CsvQuoted => replacement.replace('"', "\"\""),
             Place::CsvBare => {
@@ -177,7 +400,7 @@ pub(crate) fn apply(
             stand_ins.push((from, out.len()));
         }
         at = end;
-        if mode == Mode::Remove {
+        if mode == Mode::Remove && place != Place::XmlNumber {
             let skip = tidy(&mut out, &src[at..next_start.max(at)], prose);
             at += skip;
         }
@@ -222,14 +445,19 @@ fn tidy(out: &mut Vec<u8>, rest: &[u8], prose: bool) -> usize {
         let r = &rest[skip..];
         let last = out.last().copied();
         let first = r.first().copied();
-        // Empty parentheses: "(" + spaces + ")".
+        // Empty or label-only brackets: "(" + spaces + ")", "(MRN: " + ")", "[SSN ]".
         if prose {
-            let trimmed = out.iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1);
-            let inner = r.iter().position(|&b| b != b' ').unwrap_or(r.len());
-            if trimmed > 0 && out[trimmed - 1] == b'(' && r.get(inner) == Some(&b')') {
-                out.truncate(trimmed - 1);
-                skip += inner + 1;
-                continue;
+            if let Some((open, close)) = label_bracket(out) {
+                let inner = r.iter().position(|&b| b != b' ').unwrap_or(r.len());
+                if r.get(inner) == Some(&close) {
+                    out.truncate(open);
+                    // "seen (MRN: …), ok" becomes "seen, ok": what follows decides the space.
+                    while out.len() > 1 && out[out.len() - 1] == b' ' && !b"\n>\"".contains(&out[out.len() - 2]) {
+                        out.pop();
+                    }
+                    skip += inner + 1;
+                    continue;
+                }
             }
         }
         match (last, first) {
@@ -257,6 +485,23 @@ fn tidy(out: &mut Vec<u8>, rest: &[u8], prose: bool) -> usize {
         }
     }
     skip
+}
+
+/// When `out` ends with an opening bracket and at most a label ("(", "(MRN: ", "[SSN #"),
+/// returns where that bracket is and the byte that closes it: with the value removed, the
+/// brackets would hold nothing, or a label for nothing, and go too.
+fn label_bracket(out: &[u8]) -> Option<(usize, u8)> {
+    let open = out.iter().rposition(|&b| b == b'(' || b == b'[')?;
+    let label = out[open + 1..].trim_ascii();
+    let short = label.len() <= 16;
+    let plain = label.iter().all(|&b| b.is_ascii_alphabetic() || b" #:.-/".contains(&b));
+    // A label is one word ("MRN", "SSN") or ends like one ("Patient ID:", "Acct #").
+    let one_word = !label.contains(&b' ');
+    let ends_like_label = label.last().is_some_and(|b| b":#".contains(b));
+    if !(label.is_empty() || short && plain && (one_word || ends_like_label)) {
+        return None;
+    }
+    Some((open, if out[open] == b'(' { b')' } else { b']' }))
 }
 
 /// Returns the byte range of the CSV cell holding `start..end`.
@@ -379,6 +624,10 @@ mod tests {
             ("Jane Roe, 34, beat it", "", ", 34, beat it", "34, beat it"),
             ("ward, Jane Roe.", "ward, ", ".", "ward."),
             ("a Jane Roe b", "a ", " b", "a b"),
+            ("seen (MRN: 4821) today", "seen (MRN: ", ") today", "seen today"),
+            ("seen [SSN 123-45-6789].", "seen [SSN ", "].", "seen."),
+            ("ward (Patient ID: 99), ok", "ward (Patient ID: ", "), ok", "ward, ok"),
+            ("ward (see the file 99)", "ward (see the file ", ")", "ward (see the file)"),
         ];
         for (_, before, rest, want) in cases {
             let mut out = before.as_bytes().to_vec();

@@ -242,6 +242,14 @@ pub fn redacted(
     r: Result<crate::redact::Redacted, crate::redact::Refused>,
 ) -> Response {
     match r {
+        // The answer carries text; a rebuilt zip read as text would be a broken file.
+        Ok(r) if crate::redact::is_package(r.kind) => Response::error(
+            422,
+            &format!(
+                "{name}: the page returns text; a {} copy is written by `phiscan redact FILE -o OUT`",
+                r.kind.as_str()
+            ),
+        ),
         Ok(r) => {
             let doc = serde_json::json!({
                 "path": name,

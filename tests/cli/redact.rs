@@ -244,3 +244,73 @@ fn allow_lists_and_inline_allows_are_kept() {
     assert!(r.stdout.contains("Lisandro Quaye at 330-482-7719"), "{}", r.stdout);
     assert!(!r.stdout.contains("Vantongeren"), "{}", r.stdout);
 }
+
+/// Builds a Word draft (deflated zip) whose body, comment and title name an invented patient.
+fn planted_docx() -> Vec<u8> {
+    use std::io::Write;
+    let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+    let members = [
+        ("[Content_Types].xml", "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>".to_string()),
+        (
+            "word/document.xml",
+            format!(
+                "<w:document {w}><w:body><w:p><w:r><w:t xml:space=\"preserve\">Our patient Orrin Vant</w:t></w:r>\
+                 <w:r><w:t>ongeren, 52, beat leukemia this spring (MRN 48215537).</w:t></w:r></w:p></w:body></w:document>"
+            ),
+        ),
+        (
+            "word/comments.xml",
+            format!("<w:comments {w}><w:comment w:id=\"0\"><w:p><w:r><w:t>SSN 536-22-8727 checked with Orrin Vantongeren.</w:t></w:r></w:p></w:comment></w:comments>"),
+        ),
+        (
+            "docProps/core.xml",
+            "<cp:coreProperties xmlns:cp=\"c\" xmlns:dc=\"d\"><dc:title>Orrin Vantongeren story</dc:title></cp:coreProperties>".to_string(),
+        ),
+    ];
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in &members {
+        z.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+        z.write_all(data.as_bytes()).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+/// Returns every member of a zip, decompressed and read as text.
+fn zip_texts(bytes: &[u8]) -> Vec<(String, String)> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a valid zip");
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut s = String::new();
+            f.read_to_string(&mut s).unwrap();
+            (f.name().to_string(), s)
+        })
+        .collect()
+}
+
+#[test]
+fn a_docx_is_written_back_as_a_docx() {
+    let env = TestEnv::new();
+    let original = planted_docx();
+    env.write("story.docx", &original);
+    let r = env.run(&["redact", "story.docx", "--mode", "tag", "-o", "safe.docx"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("story.docx: replaced ") && r.stderr.contains("(tag, docx)"), "{}", r.stderr);
+    let out = std::fs::read(env.path().join("safe.docx")).unwrap();
+    let parts = zip_texts(&out);
+    assert_eq!(parts.len(), 4);
+    for (name, text) in &parts {
+        assert_no_planted(name, text);
+    }
+    assert!(parts[1].1.contains("Our patient [NAME]</w:t></w:r>"), "{}", parts[1].1);
+    let scan = env.run(&["scan", "safe.docx", "--fail-on", "medium"]);
+    assert_eq!(scan.code, 0, "the copy scans clean: {}", scan.stdout);
+
+    let r = env.run(&["redact", "story.docx", "--mode", "mask", "--in-place"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read(env.path().join("story.docx.orig")).unwrap(), original, "a byte-identical backup");
+    for (name, text) in zip_texts(&std::fs::read(env.path().join("story.docx")).unwrap()) {
+        assert_no_planted(&name, &text);
+    }
+}

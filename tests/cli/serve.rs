@@ -261,7 +261,8 @@ fn api_redact_answers_with_the_library_redaction() {
     }
     let tag = s.post_json("/api/redact?mode=tag", &serde_json::json!({"text": BREACH})).json();
     assert!(tag["text"].as_str().unwrap().contains("[NAME], 58, was treated for [DIAGNOSIS]"), "{tag}");
-    // A format redaction cannot write back is a 422 with the reason, never a partial copy.
+    // A package, which the answer's text cannot carry, is a 422 with the reason, never a
+    // broken copy.
     let boundary = "zz";
     let mut body =
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.docx\"\r\n\r\n")
@@ -269,7 +270,7 @@ fn api_redact_answers_with_the_library_redaction() {
     body.extend_from_slice(&docx(&["Oswin Thackeray has lung cancer."]));
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let r = s.post("/api/redact", &format!("multipart/form-data; boundary={boundary}"), &body);
-    r.is_error(422, "does not write docx");
+    r.is_error(422, "a docx copy is written by `phiscan redact");
     assert!(!r.text().contains("Thackeray"));
 }
 
