@@ -996,6 +996,29 @@ const PERSON_VERB: &[&str] = &[
     "does",
     "can",
     "could",
+    "shouted",
+    "smiled",
+    "laughed",
+    "cried",
+    "replied",
+    "answered",
+    "whispered",
+    "added",
+    "insisted",
+    "explained",
+    "decided",
+    "helped",
+    "grew",
+    "lives",
+    "lived",
+    "works",
+    "worked",
+    "married",
+    "moved",
+    "won",
+    "played",
+    "sang",
+    "wrote",
 ];
 
 /// Whether a lower-case word is a family or relation noun, possessive or not ("daughter",
@@ -1220,7 +1243,14 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
             on(F::P_SPEECH);
         }
         let named = one_of(&pw, NAMED)
-            || s >= 2 && matches!((lower(chunk, s - 2).as_slice(), pw.as_slice()), (b"name", b"is") | (b"this", b"is"));
+            || s >= 2
+                && matches!(
+                    (lower(chunk, s - 2).as_slice(), pw.as_slice()),
+                    (b"name", b"is")
+                        | (b"this", b"is")
+                        | (b"call" | b"calls" | b"called", b"me" | b"him" | b"her")
+                        | (b"known", b"as")
+                );
         if near && named {
             on(F::P_NAMED);
         }
