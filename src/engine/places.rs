@@ -60,13 +60,14 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, scratch: &mut 
             i += 1;
             continue;
         }
-        // An unknown town between cues: "from Quillton,", "in Wexbury, OH".
-        if i > 0 && toks[i - 1].flags & PLACE_PREP != 0 && single_space(chunk.gap_before(i)) && unknown_word(chunk, i) {
+        // An unknown town between cues: "from Quillton,", "in Wexbury, OH", "from Port
+        // Quillton", "of Tamsey Ridge".
+        if i > 0 && toks[i - 1].flags & PLACE_PREP != 0 && single_space(chunk.gap_before(i)) && town_start(chunk, i) {
             let mut end = i;
             while end + 1 < toks.len()
                 && end - i < 2
                 && single_space(chunk.gap_after(end))
-                && unknown_word(chunk, end + 1)
+                && (unknown_word(chunk, end + 1) || end == i && town_suffix(chunk, end + 1))
             {
                 end += 1;
             }
@@ -74,12 +75,21 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, scratch: &mut 
             let after = chunk.gap_after(end);
             let clause_end = end + 1 == toks.len()
                 || after.first().is_some_and(|b| matches!(b, b',' | b'.' | b'!' | b'?' | b';' | b'\n'));
+            // "from Quillton is", "home in Wexbury with": a lower-case word after the town ends
+            // the name as surely as a comma (a capitalised one may continue an organisation's).
+            let word_after = single_space(after) && toks[end + 1].shape == Shape::Lower;
             let prep = lower(chunk, i - 1);
-            let conf: f32 = if state {
+            // A town needs a word no list knows, or a town word around one ("Port", "Ridge").
+            let townish = (i..=end).any(|k| unknown_word(chunk, k)) || end > i;
+            let conf: f32 = if !townish {
+                0.0
+            } else if state {
                 0.85
-            } else if clause_end && matches!(prep.as_slice(), b"from" | b"near" | b"outside") {
+            } else if (clause_end || word_after) && matches!(prep.as_slice(), b"from" | b"near" | b"outside") {
                 0.6
-            } else if clause_end && prep.as_slice() == b"of" && person_before_of(chunk, i - 1) {
+            } else if (clause_end || word_after) && prep.as_slice() == b"in" && lives_before_in(chunk, i - 1) {
+                0.6
+            } else if (clause_end || word_after) && prep.as_slice() == b"of" && person_before_of(chunk, i - 1) {
                 // "Ottilie Brannagh of Wexbury," / "Lucan Forsythe, 91, of Port Tamsey,"
                 0.6
             } else {
@@ -127,6 +137,62 @@ fn lower(chunk: &Chunk, i: usize) -> Vec<u8> {
     let mut v = Vec::new();
     lexicon::lower_into(chunk.word(i), &mut v);
     v
+}
+
+/// Words that start a town's name ("Port Tamsey", "Mount Quill").
+const TOWN_PREFIX: &[&[u8]] =
+    &[b"port", b"fort", b"mount", b"lake", b"glen", b"cape", b"new", b"north", b"south", b"east", b"west"];
+/// Words that end a town's name ("Tamsey Ridge", "Quill Falls").
+const TOWN_SUFFIX: &[&[u8]] = &[
+    b"point",
+    b"ridge",
+    b"falls",
+    b"creek",
+    b"springs",
+    b"harbor",
+    b"harbour",
+    b"landing",
+    b"heights",
+    b"hollow",
+    b"valley",
+    b"ford",
+    b"crossing",
+    b"junction",
+    b"mills",
+    b"flats",
+    b"bluffs",
+    b"cove",
+    b"haven",
+];
+
+/// Whether token `i` can start an unknown town's name: a word no list claims, or a capitalised
+/// town word or word followed by a town-ending word ("Port Quillton", "Kestrelby Ridge").
+fn town_start(chunk: &Chunk, i: usize) -> bool {
+    let toks = chunk.tokens;
+    if unknown_word(chunk, i) {
+        return true;
+    }
+    let next_joined = i + 1 < toks.len() && single_space(chunk.gap_after(i));
+    toks[i].shape == Shape::Capitalized
+        && next_joined
+        && (chunk.word_in(i, TOWN_PREFIX) && unknown_word(chunk, i + 1)
+            || toks[i].flags & (FIRST | NOT_NAME | ORG | STATE) == 0 && town_suffix(chunk, i + 1))
+}
+
+/// Whether token `i` is a capitalised town-ending word.
+fn town_suffix(chunk: &Chunk, i: usize) -> bool {
+    chunk.tokens[i].shape == Shape::Capitalized && chunk.word_in(i, TOWN_SUFFIX)
+}
+
+/// Whether the "in" at token `inn` follows a word of living somewhere ("lives in", "home in",
+/// "born in"): then what follows is a place rather than a product or an event.
+fn lives_before_in(chunk: &Chunk, inn: usize) -> bool {
+    inn > 0
+        && single_space(chunk.gap_before(inn))
+        && chunk.word_in(
+            inn - 1,
+            &[b"lives", b"live", b"living", b"lived", b"home", b"born", b"raised", b"resident", b"resides"],
+        )
 }
 
 /// Whether token `i` is a capitalised word that no list claims (a candidate town name).
@@ -230,5 +296,14 @@ mod tests {
     fn known_and_unknown_towns_in_ordinary_text() {
         assert_eq!(places("She drove in from Sacramento on Friday."), ["Sacramento"]);
         assert_eq!(places("Greetings from Quillton, where it rains."), ["Quillton"]);
+    }
+
+    #[test]
+    fn towns_by_their_shape_and_cue() {
+        assert_eq!(places("She drove in from Port Quillton to see him."), ["Port Quillton"]);
+        assert_eq!(places("A driver from Brackwyn is in fair condition."), ["Brackwyn"]);
+        assert_eq!(places("He is back home in Tamsfold with his wife."), ["Tamsfold"]);
+        assert!(places("Results come in Zenchart within a day.").is_empty());
+        assert!(places("A grant from Harlow Ridge Foundation helped.").is_empty());
     }
 }
