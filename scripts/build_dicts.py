@@ -380,6 +380,11 @@ ear infections|chest infection|stomach bug|gunshot wound|gunshot wounds|stab wou
 bedsore|bedsores|pressure injury|pressure injuries|burn injury|burn injuries|severe burns
 mental retardation|developmental delay|developmental delays|global developmental delay
 neurodegeneration|sudden cardiac death
+unexplained weight loss|heat intolerance|cold intolerance|tremor|tremors|fine tremor|vision changes
+blurred vision|double vision|chest pressure|chest tightness|cold sweat|cold sweats|racing heart
+shaky hands|gi bleeding|gum bleeding|rectal bleeding|extreme thirst|vasospasm|goitre|burst appendix
+ruptured appendix|proptosis|numbness|tingling|left-sided weakness|right-sided weakness
+one-sided weakness|facial droop|slurred speech|new confusion|sudden confusion|incontinent
 """.replace("\n", "|").split("|")
 # abbreviations that are everyday English words are left out on purpose
 # ("all", "add", "did", "sad", "ed", "pad", "cad", "gad", "eds")
