@@ -38,7 +38,7 @@ use std::io::Read;
 pub fn extract(bytes: &[u8], ctx: &mut Ctx) -> Result<Document, Problem> {
     let encrypted = memchr::memmem::find(bytes, b"/Encrypt").is_some();
     check_xref_streams(bytes, ctx)?;
-    let first = load(bytes, ctx, encrypted);
+    let first = load(bytes, ctx);
     // An encrypted file is never rebuilt: its trailer holds the key material.
     if encrypted {
         return match first {
@@ -61,7 +61,7 @@ pub fn extract(bytes: &[u8], ctx: &mut Ctx) -> Result<Document, Problem> {
     // No document or no text: read it again with the objects found by scanning, which is what
     // a damaged cross-reference table needs. The first verdict stands when that finds nothing.
     let Some(rebuilt) = rebuild_xref(bytes) else { return first };
-    match load(&rebuilt, ctx, false) {
+    match load(&rebuilt, ctx) {
         Ok(doc) => match text_of(&doc, false) {
             Ok(mut d) => {
                 d.notes.push("cross-reference table damaged: objects found by scanning the file".into());
@@ -138,11 +138,11 @@ impl Drop for Lent {
 }
 
 /// Loads `bytes` with lopdf, every stream decoded by [`cap_stream`] under `ctx`'s budget.
-fn load(bytes: &[u8], ctx: &mut Ctx, encrypted: bool) -> Result<lopdf::Document, LoadError> {
-    // Encrypted streams are ciphertext until lopdf decrypts them after loading: decoding them
-    // here would fail as corrupt. lopdf decrypts only with a password, which we never give.
-    let options =
-        lopdf::LoadOptions { filter: (!encrypted).then_some(cap_stream as lopdf::FilterFunc), ..Default::default() };
+fn load(bytes: &[u8], ctx: &mut Ctx) -> Result<lopdf::Document, LoadError> {
+    // Always given: lopdf itself ignores the filter for a file whose trailer names an
+    // encryption dictionary (its streams are ciphertext until decrypted), and a `/Encrypt`
+    // anywhere else in the bytes must not switch the cap off.
+    let options = lopdf::LoadOptions { filter: Some(cap_stream), ..Default::default() };
     let limits = *ctx.limits();
     let lent = std::mem::replace(ctx, Ctx::new(limits));
     LOADING.with(|l| *l.borrow_mut() = Some(Loading { ctx: lent, failure: None }));
