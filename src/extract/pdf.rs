@@ -21,9 +21,9 @@
 //!
 //! **A damaged cross-reference table is rebuilt.** Offsets shifted by a few bytes (a file edited
 //! as text, a transfer that changed line endings) leave lopdf with no objects or no pages. When
-//! loading fails, or the file yields no text, the objects are found by scanning for their
-//! `N G obj` headers, a fresh table is appended and the file is read again ([`rebuild_xref`]).
-//! Only a PDF that still has no text is "no text layer".
+//! loading fails, or the file yields no text and lopdf loaded fewer objects than it holds, the
+//! objects are found by scanning for their `N G obj` headers, a fresh table is appended and the
+//! file is read again ([`rebuild_xref`]). Only a PDF that still has no text is "no text layer".
 //!
 //! Work is linear in the input, the decompressed bytes (bounded by the budget) and the pages'
 //! text; a rebuild reads the file once more.
@@ -50,17 +50,23 @@ pub fn extract(bytes: &[u8], ctx: &mut Ctx) -> Result<Document, Problem> {
             Err(LoadError::Unreadable) => Err(encrypted_skip()),
         };
     }
-    let first = match first {
+    // How many objects lopdf loaded: fewer than the file holds means offsets it could not follow.
+    let (first, loaded) = match first {
         Ok(doc) => match text_of(&doc, false) {
             Ok(d) => return Ok(d),
-            Err(p) => Err(p),
+            Err(p) => (Err(p), doc.objects.len()),
         },
         Err(LoadError::Limit(m)) => return Err(Problem::Error(m)),
-        Err(LoadError::Unreadable) => Err(Problem::Error("not a readable PDF (corrupt or truncated)".into())),
+        Err(LoadError::Unreadable) => (Err(Problem::Error("not a readable PDF (corrupt or truncated)".into())), 0),
     };
-    // No document or no text: read it again with the objects found by scanning, which is what
-    // a damaged cross-reference table needs. The first verdict stands when that finds nothing.
-    let Some(rebuilt) = rebuild_xref(bytes) else { return first };
+    // No document, or no text and objects lopdf did not reach: read it again with the objects
+    // found by scanning, which is what a damaged cross-reference table needs. A sound file
+    // without text (a scan) is not read twice, and the first verdict stands when the rebuilt
+    // file gives no text either.
+    let Some((rebuilt, found)) = rebuild_xref(bytes) else { return first };
+    if found <= loaded {
+        return first;
+    }
     match load(&rebuilt, ctx) {
         Ok(doc) => match text_of(&doc, false) {
             Ok(mut d) => {
@@ -367,9 +373,9 @@ fn check_xref_streams(bytes: &[u8], ctx: &mut Ctx) -> Result<(), Problem> {
 
 /// Rebuilds the cross-reference table of a damaged PDF from the objects found by scanning for
 /// `N G obj` headers (the last definition of a number wins, as in an incremental update), and
-/// returns the file with that table appended, or `None` when no objects or no catalog are
-/// found. Linear in the file.
-fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
+/// returns the file with that table appended and the number of objects found, or `None` when
+/// no objects or no catalog are found. Linear in the file.
+fn rebuild_xref(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
     // lopdf reads offsets from the `%PDF-` header, not from the start of the file.
     let base = memchr::memmem::find(bytes, b"%PDF-").unwrap_or(0);
     let body = &bytes[base..];
@@ -392,7 +398,7 @@ fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
         format!("trailer\n<< /Size {} /Root {} {} R >>\nstartxref\n{xref_at}\n%%EOF\n", max as u64 + 1, root.0, root.1)
             .as_bytes(),
     );
-    Some(out)
+    Some((out, objects.len()))
 }
 
 /// Reads the object header ending with the `obj` at `at`: `N G obj` at the start of a line or
