@@ -414,10 +414,14 @@ fn big_hostile_inputs_stay_under_the_memory_bound() {
         "objstm-bomb.pdf",
         pdf_with_object_stream(text, &zeros, "/Filter [/FlateDecode /FlateDecode]", |d| deflate(&deflate(d))),
     );
-    // 10 MB on one line, a phone number every 100 bytes: 100,000 findings before the cap.
+    // 10 MB on one line, a phone number every 100 bytes: 100,000 findings before the cap. An
+    // unoptimised build (plain `cargo test`, as CI runs it) scans about 30 times slower, so it
+    // gets 1 MB; `cargo test --release` checks the full 10 MB against the same bounds.
+    let line_mb = if cfg!(debug_assertions) { 1 } else { 10 };
     let chunk = format!("{:<86}call 330-555-0142 ", "lorem ipsum dolor sit amet consectetur");
     assert_eq!(chunk.len(), 104);
-    env.write("line.txt", chunk.repeat((10 << 20) / chunk.len()));
+    let chunks = (line_mb << 20) / chunk.len();
+    env.write("line.txt", chunk.repeat(chunks));
     let cases: [(&[&str], i32); 5] = [
         (&["bomb.zip"], 2),
         (&["bomb.pdf"], 2),
@@ -432,7 +436,9 @@ fn big_hostile_inputs_stay_under_the_memory_bound() {
         assert!(peak < RSS_BOUND_MB, "{args:?}: peak resident memory {peak} MB (bound {RSS_BOUND_MB} MB)");
         eprintln!("{args:?}: exit {code}, peak resident memory {peak} MB");
         if args == ["line.txt"] {
-            assert_eq!(doc["summary"]["findings_capped"][0]["dropped"], 90_847, "the whole line was scanned");
+            let dropped = doc["summary"]["findings_capped"][0]["dropped"].as_u64().unwrap_or(0) as usize;
+            let reported = doc["findings"].as_array().unwrap().len();
+            assert!(reported + dropped >= chunks, "the whole line was scanned: {reported} + {dropped}");
         }
     }
 }
@@ -612,6 +618,29 @@ fn rule_and_config_errors_never_echo_the_file() {
     env.write("typo.toml", "exlude = [\"x\"]\n");
     let r = env.run(&["scan", "--config", "typo.toml", "."]);
     assert!(r.stderr.contains("`exclude`"), "the schema's keys are listed: {}", r.stderr);
+}
+
+/// Fuzz findings (`fuzz/artifacts/{config,rules}/crash-*`, kept in `tests/fuzz-regressions/`):
+/// input lines that are the error message's own words ("line 1, column 6: expected") were taken
+/// for quotes of the file by the targets' check. The CLI's errors for them, with a marker
+/// planted in those lines, never carry the marker: the wording is the message's, not the file's.
+#[test]
+fn error_wording_copied_into_rule_and_config_files_is_not_a_quote() {
+    let env = TestEnv::new();
+    env.write("post.txt", "Open day on Friday.\n");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    for (file, flag) in [("config-error-words-as-input", "--config"), ("rules-error-words-as-input", "--rules")] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let line = text.lines().find(|l| l.contains("line ") && l.contains(", column ")).unwrap();
+        let planted = text.replacen(line, &format!("{line} QZXJVQZXJV"), 1);
+        env.write(&format!("{file}.toml"), planted);
+        let started = Instant::now();
+        let r = env.run(&["scan", flag, &format!("{file}.toml"), "post.txt"]);
+        assert!(started.elapsed() < BOUND);
+        assert_eq!(r.code, 2, "{file}: {}", r.stderr);
+        assert!(r.stderr.contains("line "), "{file}: {}", r.stderr);
+        assert!(!r.stderr.contains("QZXJVQZXJV"), "{file}: {}", r.stderr);
+    }
 }
 
 #[cfg(unix)]
