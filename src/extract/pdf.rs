@@ -11,9 +11,9 @@
 //! (`/Type /ObjStm`, which hold the page tree of most modern PDFs) while it loads objects, and
 //! content streams while it extracts text. None of them reaches lopdf undecoded:
 //! - cross-reference streams are test-inflated through the capped reader before lopdf sees the
-//!   file ([`check_xref_streams`]): lopdf's own decoding then yields no more than that;
+//!   file (`check_xref_streams`): lopdf's own decoding then yields no more than that;
 //! - every other stream is decoded by us while lopdf loads it, through lopdf's object filter
-//!   ([`cap_stream`]): `FlateDecode` and `LZWDecode` through the capped reader every
+//!   (`cap_stream`): `FlateDecode` and `LZWDecode` through the capped reader every
 //!   decompression shares ([`super::inflate`]), `ASCII85Decode` (at most 4 bytes per input byte)
 //!   against the budget. A stream is then handed to lopdf plain, so lopdf never decodes it again
 //!   (object streams included), except one with predictor parameters, which lopdf re-decodes
@@ -23,7 +23,7 @@
 //! as text, a transfer that changed line endings) leave lopdf with no objects or no pages. When
 //! loading fails, or the file yields no text and lopdf loaded fewer objects than it holds, the
 //! objects are found by scanning for their `N G obj` headers, a fresh table is appended and the
-//! file is read again ([`rebuild_xref`]). Only a PDF that still has no text is "no text layer".
+//! file is read again (`rebuild_xref`). Only a PDF that still has no text is "no text layer".
 //!
 //! Work is linear in the input, the decompressed bytes (bounded by the budget) and the pages'
 //! text; a rebuild reads the file once more.
