@@ -100,12 +100,14 @@ fn every_fuzz_target_builds_and_runs_on_sample_inputs() {
     }
 }
 
-/// The inputs fuzzing flagged, kept as regressions: each target must pass them. Both were the
-/// check's false alarms (the error message's own wording copied into the input), fixed in
-/// `phiscan_fuzz_support::never_quotes_the_input`.
+/// The inputs fuzzing flagged, kept as regressions: each target must pass them. The first two
+/// were the check's false alarms (the error message's own wording copied into the input), fixed
+/// in `phiscan_fuzz_support::never_quotes_the_input`; the third a rule error that quoted the file.
 #[test]
 fn fuzz_findings_stay_fixed() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
     config::run(&std::fs::read(dir.join("config-error-words-as-input")).unwrap());
     rules::run(&std::fs::read(dir.join("rules-error-words-as-input")).unwrap());
+    // A real finding: the message of a pattern that does not parse reprinted the pattern.
+    rules::run(&std::fs::read(dir.join("rules-regex-error-quotes-pattern")).unwrap());
 }

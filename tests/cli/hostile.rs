@@ -614,6 +614,19 @@ fn rule_and_config_errors_never_echo_the_file() {
     let r = env.run(&["scan", "--config", "sev.toml", "."]);
     assert_eq!(r.code, 2);
     assert!(!r.stderr.contains("Thistlebeck"), "{}", r.stderr);
+    // A pattern that does not parse: the regex crate's message reprints the pattern, here a
+    // denylisted name (fuzzing: tests/fuzz-regressions/rules-regex-error-quotes-pattern).
+    env.write(
+        "deny.toml",
+        "[[rule]]\nid = \"deny-list\"\nname = \"Names\"\ncategory = \"name\"\nseverity = \"high\"\n\
+         pattern = '(Corwin Thistlebeck|Rhonda Vale))'\n",
+    );
+    let started = Instant::now();
+    let r = env.run(&["scan", "--rules", "deny.toml", "."]);
+    assert!(started.elapsed() < BOUND);
+    assert_eq!(r.code, 2);
+    assert!(!r.stderr.contains("Thistlebeck") && !r.stderr.contains("Rhonda"), "{}", r.stderr);
+    assert!(r.stderr.contains("bad pattern: unopened group (pattern line 1, column"), "{}", r.stderr);
     // A known key is still named.
     env.write("typo.toml", "exlude = [\"x\"]\n");
     let r = env.run(&["scan", "--config", "typo.toml", "."]);
