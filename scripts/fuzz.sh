@@ -20,7 +20,11 @@ if [ ${#targets[@]} -eq 0 ]; then
   mapfile -t targets < <(cargo +nightly fuzz list)
 fi
 build=(-s "${FUZZ_SANITIZER:-address}")
-cargo +nightly fuzz build "${build[@]}"
+if [ $# -eq 0 ]; then
+  cargo +nightly fuzz build "${build[@]}"
+else
+  for t in "${targets[@]}"; do cargo +nightly fuzz build "${build[@]}" "$t"; done
+fi
 bounds=()
 if [ "$secs" != 0 ]; then bounds+=("-max_total_time=$secs"); fi
 if [ -n "${FUZZ_RUNS:-}" ]; then bounds+=("-runs=$FUZZ_RUNS"); fi

@@ -618,7 +618,7 @@ fn rule_and_config_errors_never_echo_the_file() {
     // denylisted name (fuzzing: tests/fuzz-regressions/rules-regex-error-quotes-pattern).
     env.write(
         "deny.toml",
-        "[[rule]]\nid = \"deny-list\"\nname = \"Names\"\ncategory = \"name\"\nseverity = \"high\"\n\
+        "[[rule]]\nid = \"deny-list\"\nname = \"Names\"\ncategory = \"name\"\nseverity = \"high\"\nconfidence = 0.9\ndescription = \"d\"\n\
          pattern = '(Corwin Thistlebeck|Rhonda Vale))'\n",
     );
     let started = Instant::now();
