@@ -2,9 +2,5 @@
 #![no_main]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    if let Err(message) = phiscan::config::parse_spec(text) {
-        for line in text.lines().filter(|l| l.trim().len() >= 24 && !l.contains('`')) {
-            assert!(!message.contains(line.trim()), "error quotes the file");
-        }
-    }
+    phiscan_fuzz_support::never_quotes_the_input(text, |t| phiscan::config::parse_spec(t).map(|_| ()));
 });

@@ -1,5 +1,5 @@
 //! The one capped reader every decompression goes through: zip members (and so DOCX, PPTX,
-//! XLSX and ODT parts) and PDF streams.
+//! XLSX and ODT parts) and PDF streams (zlib and LZW, see `super::pdf`).
 //!
 //! A declared size is never trusted. [`Capped`] counts what a decompressor yields and stops with
 //! an error the moment the output passes either bound: the input's remaining budget (all its
@@ -89,19 +89,25 @@ pub fn read_all<R: Read>(inner: R, compressed: u64, ctx: &mut Ctx) -> Result<Vec
     let result = r.read_to_end(&mut out);
     ctx.charge(r.bytes_read());
     match (result, r.hit()) {
-        (_, Some(Hit::Ratio)) => Err(Failure::Limit(format!(
+        (_, Some(hit)) => Err(Failure::Limit(limit_message(hit, &limits))),
+        (Err(_), None) => Err(Failure::Corrupt),
+        (Ok(_), None) => Ok(out),
+    }
+}
+
+/// Says which bound was hit and what it is, in the words every decompression reports.
+pub fn limit_message(hit: Hit, limits: &super::Limits) -> String {
+    match hit {
+        Hit::Ratio => format!(
             "expands more than {}x its compressed size (decompression bomb guard; whitespace not counted, limit {} \
              above {})",
             limits.max_ratio,
             limits.max_ratio,
             crate::text::human_bytes(limits.ratio_floor)
-        ))),
-        (_, Some(Hit::Budget)) => Err(Failure::Limit(format!(
-            "decompressed size over the {} limit for one input",
-            crate::text::human_bytes(limits.max_expanded)
-        ))),
-        (Err(_), None) => Err(Failure::Corrupt),
-        (Ok(_), None) => Ok(out),
+        ),
+        Hit::Budget => {
+            format!("decompressed size over the {} limit for one input", crate::text::human_bytes(limits.max_expanded))
+        }
     }
 }
 

@@ -203,20 +203,15 @@ fn a_truncated_xml_part_is_reported() {
 
 // Bounded work
 
-/// Builds a one-page PDF whose content stream is `stream` with the `filter` entry given.
-fn pdf_with_stream(stream: &[u8], filter: &str) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
+/// Builds a PDF of `objects` (numbered from 1; `None` leaves a number free, for objects that live
+/// in an object stream) with a classic cross-reference table whose offsets are all `shift`
+/// bytes off (0 for a sound file). The catalog is object 1.
+fn pdf_of(objects: &[Option<Vec<u8>>], shift: i64) -> Vec<u8> {
+    let mut out = b"%PDF-1.5\n".to_vec();
     let mut offsets = Vec::new();
-    let objects: Vec<Vec<u8>> = vec![
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
-            .to_vec(),
-        [format!("<< /Length {} {filter} >>\nstream\n", stream.len()).as_bytes(), stream, b"\nendstream"].concat(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
-    ];
     for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
+        offsets.push(o.as_ref().map(|_| out.len()));
+        let Some(o) = o else { continue };
         out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
         out.extend_from_slice(o);
         out.extend_from_slice(b"\nendobj\n");
@@ -224,12 +219,54 @@ fn pdf_with_stream(stream: &[u8], filter: &str) -> Vec<u8> {
     let xref = out.len();
     out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
     for off in offsets {
-        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+        match off {
+            Some(off) => out.extend_from_slice(format!("{:010} 00000 n \n", off as i64 + shift).as_bytes()),
+            None => out.extend_from_slice(b"0000000000 00001 f \n"),
+        }
     }
     out.extend_from_slice(
         format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
     );
     out
+}
+
+/// A stream object: its dictionary entries (`/Filter …`) and its data.
+fn stream_object(entries: &str, data: &[u8]) -> Vec<u8> {
+    [format!("<< /Length {} {entries} >>\nstream\n", data.len()).as_bytes(), data, b"\nendstream"].concat()
+}
+
+/// The catalog, page tree, page (contents: object 4) and font of a one-page PDF, as objects
+/// 1, 2, 3 and 5.
+fn page_objects() -> [Vec<u8>; 4] {
+    [
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+    ]
+}
+
+/// Builds a one-page PDF whose content stream is `stream` with the `filter` entry given.
+fn pdf_with_stream(stream: &[u8], filter: &str) -> Vec<u8> {
+    let [catalog, pages, page, font] = page_objects();
+    pdf_of(&[Some(catalog), Some(pages), Some(page), Some(stream_object(filter, stream)), Some(font)], 0)
+}
+
+/// Builds a one-page PDF whose catalog, page tree, page and font live in an object stream
+/// (object 6), its data followed by `padding` and passed through `encode`.
+fn pdf_with_object_stream(content: &[u8], padding: &[u8], filter: &str, encode: impl Fn(&[u8]) -> Vec<u8>) -> Vec<u8> {
+    let [catalog, pages, page, font] = page_objects();
+    let mut header = String::new();
+    let mut body = Vec::new();
+    for (num, o) in [(1, catalog), (2, pages), (3, page), (5, font)] {
+        header.push_str(&format!("{num} {} ", body.len()));
+        body.extend_from_slice(&o);
+        body.push(b'\n');
+    }
+    let data = [header.as_bytes(), &body, padding].concat();
+    let objstm = stream_object(&format!("/Type /ObjStm /N 4 /First {} {filter}", header.len()), &encode(&data));
+    pdf_of(&[None, None, None, Some(stream_object("", content)), None, Some(objstm)], 0)
 }
 
 fn deflate(data: &[u8]) -> Vec<u8> {
@@ -251,6 +288,159 @@ fn pdf_streams_inflate_through_the_cap() {
     assert_eq!(code, 2);
     assert_eq!(doc["findings"][0]["path"], "ok.pdf", "{:#}", doc["findings"]);
     assert!(error_for(&doc, "bomb.pdf").contains("decompression bomb guard"), "{:#}", doc["summary"]);
+}
+
+#[test]
+fn pdf_object_streams_and_lzw_decode_through_the_cap() {
+    let env = TestEnv::new();
+    let text = b"BT /F1 12 Tf 72 720 Td (Patient SSN 536-22-8727) Tj ET";
+    // Most modern PDFs keep their page tree in an object stream, which lopdf inflates itself
+    // while loading: it goes through our cap first.
+    let deflate2 = |d: &[u8]| deflate(&deflate(d));
+    env.write("objstm.pdf", pdf_with_object_stream(text, b"", "/Filter [/FlateDecode /FlateDecode]", deflate2));
+    let zeros = vec![b'0'; 16 << 20];
+    let bomb = pdf_with_object_stream(text, &zeros, "/Filter [/FlateDecode /FlateDecode]", deflate2);
+    assert!(bomb.len() < 64 << 10, "{}", bomb.len());
+    env.write("objstm-bomb.pdf", bomb);
+    // LZW: a code can stand for thousands of bytes.
+    let lzw = |d: &[u8]| weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8).encode(d).unwrap();
+    env.write("lzw.pdf", pdf_with_stream(&lzw(text), "/Filter /LZWDecode"));
+    env.write("lzw-bomb.pdf", pdf_with_stream(&lzw(&zeros), "/Filter /LZWDecode"));
+    let (code, doc, _) = scan(&env, &["."]);
+    assert_eq!(code, 2);
+    let found: Vec<&str> = doc["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(found, ["lzw.pdf", "objstm.pdf"], "{:#}", doc["summary"]);
+    for bomb in ["objstm-bomb.pdf", "lzw-bomb.pdf"] {
+        let m = error_for(&doc, bomb);
+        assert!(m.contains("decompression bomb guard") && m.contains("stream"), "{bomb}: {m}");
+    }
+}
+
+#[test]
+fn pdf_cross_reference_streams_inflate_through_the_cap() {
+    let env = TestEnv::new();
+    let [catalog, pages, page, font] = page_objects();
+    let text = b"BT /F1 12 Tf 72 720 Td (Patient SSN 536-22-8727) Tj ET";
+    let mut objects = vec![Some(catalog), Some(pages), Some(page), Some(stream_object("", text)), Some(font)];
+    // lopdf inflates a cross-reference stream while reading the file's structure, before any
+    // object is loaded: a bomb there is caught before lopdf sees it.
+    let bomb = deflate(&deflate(&vec![b'0'; 16 << 20]));
+    objects.push(Some(stream_object(
+        "/Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Filter [/FlateDecode /FlateDecode]",
+        &bomb,
+    )));
+    let mut pdf = pdf_of(&objects, 0);
+    let at = memchr::memmem::find(&pdf, b"6 0 obj").unwrap();
+    let table = memchr::memmem::rfind(&pdf, b"xref\n0 ").unwrap();
+    pdf.truncate(table);
+    pdf.extend_from_slice(format!("startxref\n{at}\n%%EOF\n").as_bytes());
+    env.write("xref-bomb.pdf", pdf);
+    let (code, doc, _) = scan(&env, &["xref-bomb.pdf"]);
+    assert_eq!(code, 2);
+    let m = error_for(&doc, "xref-bomb.pdf");
+    assert!(m.contains("cross-reference stream") && m.contains("decompression bomb guard"), "{m}");
+}
+
+#[test]
+fn a_pdf_with_a_damaged_cross_reference_table_is_reparsed() {
+    let env = TestEnv::new();
+    let [catalog, pages, page, font] = page_objects();
+    let text = b"BT /F1 12 Tf 72 720 Td (Patient SSN 536-22-8727) Tj ET";
+    let objects = [Some(catalog), Some(pages), Some(page.clone()), Some(stream_object("", text)), Some(font.clone())];
+    // Every offset in the table a few bytes off, the table itself where it says.
+    env.write("shifted.pdf", pdf_of(&objects, 3));
+    // Bytes inserted after the header: every offset and the table's own position are off.
+    let mut moved = pdf_of(&objects, 0);
+    moved.splice(9..9, b"%edited\n".iter().copied());
+    env.write("moved.pdf", moved);
+    // A real image-only page stays "no text layer" after the objects are scanned for text.
+    let [catalog, pages, _, _] = page_objects();
+    let image_page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+        /Resources << /XObject << /Im1 5 0 R >> >> >>"
+        .to_vec();
+    let image = stream_object(
+        "/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8",
+        b"\x00\xff\xff\x00",
+    );
+    let scan_page = stream_object("", b"q 200 0 0 200 72 500 cm /Im1 Do Q");
+    env.write("image.pdf", pdf_of(&[Some(catalog), Some(pages), Some(image_page), Some(scan_page), Some(image)], 0));
+    let (code, doc, _) = scan(&env, &["."]);
+    assert_eq!(code, 1, "{:#}", doc["summary"]);
+    let mut found: Vec<&str> =
+        doc["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    found.sort();
+    assert_eq!(found, ["moved.pdf", "shifted.pdf"], "{:#}", doc["summary"]);
+    assert!(doc["findings"].as_array().unwrap().iter().all(|f| f["category"] == "ssn"));
+    assert!(skip_for(&doc, "image.pdf").contains("no text layer"), "{:#}", doc["summary"]);
+}
+
+/// The bound on the peak resident memory of one scan of a hostile input: the decompression
+/// budget (512 MB) is never reached by these cases, whose limits stop them far below it.
+const RSS_BOUND_MB: u64 = 512;
+
+/// Runs `phiscan scan --format json ARGS` under Python's `resource` module, which reports the
+/// peak resident set of that one child as the kernel measured it (this crate forbids the
+/// `unsafe` a direct `wait4` would need). Checks the time bound and returns the exit code, the
+/// report and the peak in MB.
+fn scan_measured(env: &TestEnv, args: &[&str]) -> (i32, Value, u64) {
+    const RUN: &str = "import resource, subprocess, sys\n\
+        code = subprocess.run(sys.argv[1:]).returncode\n\
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n\
+        print(f'peak-rss-kb {peak} exit {code}', file=sys.stderr)\n";
+    let mut c = std::process::Command::new(crate::util::python());
+    c.args(["-c", RUN, env!("CARGO_BIN_EXE_phiscan"), "scan", "--format", "json"]).args(args).env("NO_COLOR", "1");
+    env.isolate(&mut c);
+    let started = Instant::now();
+    let out = c.stdin(std::process::Stdio::null()).output().expect("run python");
+    let took = started.elapsed();
+    assert!(took < BOUND, "{args:?} took {took:?} (bound {BOUND:?})");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("internal error"), "panic: {stderr}");
+    let last = stderr.lines().rev().find_map(|l| l.strip_prefix("peak-rss-kb ")).unwrap_or_else(|| panic!("{stderr}"));
+    let (kb, code) = last.split_once(" exit ").unwrap();
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    (code.parse().unwrap(), doc, kb.parse::<u64>().unwrap() / 1024)
+}
+
+#[test]
+fn big_hostile_inputs_stay_under_the_memory_bound() {
+    let env = TestEnv::new();
+    env.write("bomb.zip", zip(&[("zeros.csv", &vec![b'0'; 40 << 20])]));
+    let bomb = deflate(&deflate(&vec![b'0'; 16 << 20]));
+    env.write("bomb.pdf", pdf_with_stream(&bomb, "/Filter [/FlateDecode /FlateDecode]"));
+    let text = b"BT /F1 12 Tf 72 720 Td (Patient SSN 536-22-8727) Tj ET";
+    let zeros = vec![b'0'; 16 << 20];
+    env.write(
+        "objstm-bomb.pdf",
+        pdf_with_object_stream(text, &zeros, "/Filter [/FlateDecode /FlateDecode]", |d| deflate(&deflate(d))),
+    );
+    // 10 MB on one line, a phone number every 100 bytes: 100,000 findings before the cap. An
+    // unoptimised build (plain `cargo test`, as CI runs it) scans about 30 times slower, so it
+    // gets 1 MB; `cargo test --release` checks the full 10 MB against the same bounds.
+    let line_mb = if cfg!(debug_assertions) { 1 } else { 10 };
+    let chunk = format!("{:<86}call 330-555-0142 ", "lorem ipsum dolor sit amet consectetur");
+    assert_eq!(chunk.len(), 104);
+    let chunks = (line_mb << 20) / chunk.len();
+    env.write("line.txt", chunk.repeat(chunks));
+    let cases: [(&[&str], i32); 5] = [
+        (&["bomb.zip"], 2),
+        (&["bomb.pdf"], 2),
+        (&["objstm-bomb.pdf"], 2),
+        // Phone numbers alone are medium: below the default gate.
+        (&["line.txt"], 0),
+        (&["--max-file-size", "1M", "/dev/zero"], 2),
+    ];
+    for (args, want) in cases {
+        let (code, doc, peak) = scan_measured(&env, args);
+        assert_eq!(code, want, "{args:?}: {:#}", doc["summary"]);
+        assert!(peak < RSS_BOUND_MB, "{args:?}: peak resident memory {peak} MB (bound {RSS_BOUND_MB} MB)");
+        eprintln!("{args:?}: exit {code}, peak resident memory {peak} MB");
+        if args == ["line.txt"] {
+            let dropped = doc["summary"]["findings_capped"][0]["dropped"].as_u64().unwrap_or(0) as usize;
+            let reported = doc["findings"].as_array().unwrap().len();
+            assert!(reported + dropped >= chunks, "the whole line was scanned: {reported} + {dropped}");
+        }
+    }
 }
 
 /// `n` lines, each with a synthetic SSN (536-22-xxxx, never a real one).
@@ -424,10 +614,46 @@ fn rule_and_config_errors_never_echo_the_file() {
     let r = env.run(&["scan", "--config", "sev.toml", "."]);
     assert_eq!(r.code, 2);
     assert!(!r.stderr.contains("Thistlebeck"), "{}", r.stderr);
+    // A pattern that does not parse: the regex crate's message reprints the pattern, here a
+    // denylisted name (fuzzing: tests/fuzz-regressions/rules-regex-error-quotes-pattern).
+    env.write(
+        "deny.toml",
+        "[[rule]]\nid = \"deny-list\"\nname = \"Names\"\ncategory = \"name\"\nseverity = \"high\"\nconfidence = 0.9\ndescription = \"d\"\n\
+         pattern = '(Corwin Thistlebeck|Rhonda Vale))'\n",
+    );
+    let started = Instant::now();
+    let r = env.run(&["scan", "--rules", "deny.toml", "."]);
+    assert!(started.elapsed() < BOUND);
+    assert_eq!(r.code, 2);
+    assert!(!r.stderr.contains("Thistlebeck") && !r.stderr.contains("Rhonda"), "{}", r.stderr);
+    assert!(r.stderr.contains("bad pattern: unopened group (pattern line 1, column"), "{}", r.stderr);
     // A known key is still named.
     env.write("typo.toml", "exlude = [\"x\"]\n");
     let r = env.run(&["scan", "--config", "typo.toml", "."]);
     assert!(r.stderr.contains("`exclude`"), "the schema's keys are listed: {}", r.stderr);
+}
+
+/// Fuzz findings (`fuzz/artifacts/{config,rules}/crash-*`, kept in `tests/fuzz-regressions/`):
+/// input lines that are the error message's own words ("line 1, column 6: expected") were taken
+/// for quotes of the file by the targets' check. The CLI's errors for them, with a marker
+/// planted in those lines, never carry the marker: the wording is the message's, not the file's.
+#[test]
+fn error_wording_copied_into_rule_and_config_files_is_not_a_quote() {
+    let env = TestEnv::new();
+    env.write("post.txt", "Open day on Friday.\n");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    for (file, flag) in [("config-error-words-as-input", "--config"), ("rules-error-words-as-input", "--rules")] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let line = text.lines().find(|l| l.contains("line ") && l.contains(", column ")).unwrap();
+        let planted = text.replacen(line, &format!("{line} QZXJVQZXJV"), 1);
+        env.write(&format!("{file}.toml"), planted);
+        let started = Instant::now();
+        let r = env.run(&["scan", flag, &format!("{file}.toml"), "post.txt"]);
+        assert!(started.elapsed() < BOUND);
+        assert_eq!(r.code, 2, "{file}: {}", r.stderr);
+        assert!(r.stderr.contains("line "), "{file}: {}", r.stderr);
+        assert!(!r.stderr.contains("QZXJVQZXJV"), "{file}: {}", r.stderr);
+    }
 }
 
 #[cfg(unix)]
