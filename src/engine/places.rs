@@ -85,12 +85,16 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, scratch: &mut 
                 0.0
             } else if state {
                 0.85
-            } else if (clause_end || word_after) && matches!(prep.as_slice(), b"from" | b"near" | b"outside") {
-                0.6
-            } else if (clause_end || word_after) && prep.as_slice() == b"in" && lives_before_in(chunk, i - 1) {
-                0.6
-            } else if (clause_end || word_after) && prep.as_slice() == b"of" && person_before_of(chunk, i - 1) {
-                // "Ottilie Brannagh of Wexbury," / "Lucan Forsythe, 91, of Port Tamsey,"
+            } else if (clause_end || word_after)
+                && match prep.as_slice() {
+                    b"from" | b"near" | b"outside" => true,
+                    // "back home in Tamsfold with"
+                    b"in" => lives_before_in(chunk, i - 1),
+                    // "Ottilie Brannagh of Wexbury," / "Lucan Forsythe, 91, of Port Tamsey,"
+                    b"of" => person_before_of(chunk, i - 1),
+                    _ => false,
+                }
+            {
                 0.6
             } else {
                 0.0
