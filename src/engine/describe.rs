@@ -370,16 +370,8 @@ fn named_role(chunk: &Chunk, i: usize) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::Engine;
-
     fn found(text: &str) -> Vec<String> {
-        let engine = Engine::new(crate::rules::builtin::rules().unwrap()).unwrap();
-        engine
-            .find(text.as_bytes())
-            .into_iter()
-            .filter(|c| engine.rules()[c.rule].id == super::RULE)
-            .map(|c| text[c.start..c.end].to_string())
-            .collect()
+        crate::engine::testing::spans_of(super::RULE, text, 0.0)
     }
 
     #[test]

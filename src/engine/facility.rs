@@ -107,17 +107,8 @@ fn name_word(chunk: &Chunk, k: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::Engine;
-
     fn facilities(text: &str) -> Vec<String> {
-        let engine = Engine::new(crate::rules::builtin::rules().unwrap()).unwrap();
-        let idx = engine.rules().iter().position(|r| r.id == "facility-one-case").unwrap();
-        engine
-            .find(text.as_bytes())
-            .into_iter()
-            .filter(|c| c.rule == idx)
-            .map(|c| text[c.start..c.end].to_string())
-            .collect()
+        crate::engine::testing::spans_of("facility-one-case", text, 0.0)
     }
 
     #[test]

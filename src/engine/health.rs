@@ -480,13 +480,7 @@ mod tests {
     }
 
     fn diagnoses(text: &str) -> Vec<String> {
-        let engine = crate::engine::Engine::new(crate::rules::builtin::rules().unwrap()).unwrap();
-        engine
-            .find(text.as_bytes())
-            .into_iter()
-            .filter(|c| engine.rules()[c.rule].id == "diagnosis")
-            .map(|c| text[c.start..c.end].to_string())
-            .collect()
+        crate::engine::testing::spans_of("diagnosis", text, 0.0)
     }
 
     #[test]

@@ -291,10 +291,8 @@ fn procedure_ending(chunk: &Chunk, i: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::Engine;
-
     fn health(text: &str) -> Vec<(String, String)> {
-        let engine = Engine::new(crate::rules::builtin::rules().unwrap()).unwrap();
+        let engine = crate::engine::testing::builtin();
         engine
             .find(text.as_bytes())
             .into_iter()

@@ -343,6 +343,35 @@ impl Engine {
     }
 }
 
+/// What the detectors' unit tests share: the built-in engine and its candidates by rule.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Engine;
+
+    /// Returns the engine of the built-in rules, built once for all tests.
+    pub fn builtin() -> &'static Engine {
+        static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+        ENGINE.get_or_init(|| Engine::new(crate::rules::builtin::rules().unwrap()).unwrap())
+    }
+
+    /// Returns the candidates of rule `id` in `text` at or above confidence `min`, as (text of
+    /// the span, confidence, evidence bits), in order.
+    pub fn found_by(id: &str, text: &str, min: f32) -> Vec<(String, f32, u32)> {
+        let engine = builtin();
+        engine
+            .find(text.as_bytes())
+            .into_iter()
+            .filter(|c| *engine.rules()[c.rule].id == *id && c.confidence >= min)
+            .map(|c| (text[c.start..c.end].to_string(), c.confidence, c.evidence))
+            .collect()
+    }
+
+    /// Returns the spans of rule `id` in `text` at or above confidence `min`.
+    pub fn spans_of(id: &str, text: &str, min: f32) -> Vec<String> {
+        found_by(id, text, min).into_iter().map(|f| f.0).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1463,18 +1463,8 @@ fn evidence(chunk: &Chunk, s: usize, e: usize) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::Engine;
-
     fn names(text: &str) -> Vec<(String, f32, u32)> {
-        let rules = crate::rules::builtin::rules().unwrap();
-        let engine = Engine::new(rules).unwrap();
-        let idx = engine.rules().iter().position(|r| r.id == "person-name").unwrap();
-        engine
-            .find(text.as_bytes())
-            .into_iter()
-            .filter(|c| c.rule == idx && c.confidence >= 0.5)
-            .map(|c| (text[c.start..c.end].to_string(), c.confidence, c.evidence))
-            .collect()
+        crate::engine::testing::found_by("person-name", text, 0.5)
     }
 
     fn found(text: &str) -> Vec<String> {

@@ -275,17 +275,8 @@ fn evidence(chunk: &Chunk, s: usize, e: usize) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::Engine;
-
     fn places(text: &str) -> Vec<String> {
-        let engine = Engine::new(crate::rules::builtin::rules().unwrap()).unwrap();
-        let idx = engine.rules().iter().position(|r| r.id == "location").unwrap();
-        engine
-            .find(text.as_bytes())
-            .into_iter()
-            .filter(|c| c.rule == idx && c.confidence >= 0.5)
-            .map(|c| text[c.start..c.end].to_string())
-            .collect()
+        crate::engine::testing::spans_of("location", text, 0.5)
     }
 
     #[test]

@@ -150,16 +150,22 @@ pub(crate) fn markup_in(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Escapes a replacement for XML text, or for an attribute value (quotes too).
 fn escape_xml(s: &str, attribute: bool) -> String {
+    escape_markup(s, attribute.then_some("&apos;"))
+}
+
+/// Escapes `&`, `<` and `>`, and with `apostrophe` (the entity to write for `'`) quotes too.
+fn escape_markup(s: &str, apostrophe: Option<&str>) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\'' if attribute => out.push_str("&apos;"),
-            c => out.push(c),
+        match (c, apostrophe) {
+            ('&', _) => out.push_str("&amp;"),
+            ('<', _) => out.push_str("&lt;"),
+            ('>', _) => out.push_str("&gt;"),
+            ('"', Some(_)) => out.push_str("&quot;"),
+            ('\'', Some(entity)) => out.push_str(entity),
+            (c, _) => out.push(c),
         }
     }
     out
@@ -512,19 +518,9 @@ fn cell_bounds(src: &[u8], start: usize, end: usize, delimiter: u8) -> (usize, u
     (cs, ce)
 }
 
+/// Escapes a replacement for HTML text or attributes (`&#39;`: HTML 4 has no `&apos;`).
 fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_markup(s, Some("&#39;"))
 }
 
 /// Returns the tags (`<…>`) inside `bytes`, in order.
