@@ -376,14 +376,14 @@ fn candidates(chunk: &Chunk) -> Vec<Run> {
             continue;
         }
         // "Dtr Hope at bedside": a relative word that opens a sentence is not a name word.
-        if i + 1 < toks.len() && kin_name(chunk, i + 1) {
+        if (toks[i].shape != Shape::Lower || chunk.lower(i)) && i + 1 < toks.len() && kin_name(chunk, i + 1) {
             i += 1;
             continue;
         }
         // "husband Will": a word that is also a verb or a common noun is a name here (with a
         // family name after it, "husband Will Marlow", the ordinary run takes both).
-        let surname_next = i + 1 < toks.len() && joins(chunk.gap_after(i), toks[i].shape) && nameish(chunk, i + 1);
-        if kin_name(chunk, i) && !(surname_next && run_at(chunk, i).is_some_and(|e| e > i)) {
+        let surname_next = || i + 1 < toks.len() && joins(chunk.gap_after(i), toks[i].shape) && nameish(chunk, i + 1);
+        if kin_name(chunk, i) && !(surname_next() && run_at(chunk, i).is_some_and(|e| e > i)) {
             runs.push(Run { first: i, last: i, comma_form: false, kin: true });
             i += 1;
             continue;
