@@ -7,7 +7,8 @@ The development corpora teach the name model how names look in the texts we meas
 set teaches it the shapes those corpora hold too few of, from our own templates: a person
 after a preposition and before ", who" ("a card from Ansel Varro, who …"), greetings and
 vocatives, a relation or role before a name, a name in a room or bed, "pt Q. Lastname",
-rosters in capitals ("LASTNAME, FIRST 81F"), lower-case typing; and negatives of the same
+rosters in capitals ("LASTNAME, FIRST 81F"), ward whiteboards quoted in capitals, lower-case
+typing (of a name in ordinary text too: "hey jo"); and negatives of the same
 shapes that are not people: organisations, places, headings in title case, diseases named
 after people, months and weekdays, charting words in capitals.
 
@@ -204,6 +205,41 @@ def roster(m, rng):
     return name + tail, [(0, len(name))]
 
 
+BOARD_FACTS = ["CHF", "PNA", "SEPSIS", "DKA", "HIP FX", "COPD", "POST OP", "NPO", "FALL RISK", "ISOLATION"]
+BOARD_TASKS = ["DAILY WEIGHTS", "STRICT I/O", "TURN Q2H", "DC HOME AM", "WOUND CARE", "PT EVAL", "AMBULATE TID"]
+BOARD_EMPTY = ["CLEAN", "BLOCKED", "EMPTY", "READY", "TERMINAL CLEAN", "MAINTENANCE"]
+
+
+def whiteboard(m, rng):
+    """A ward whiteboard or census quoted in capitals inside a mixed-case caption:
+    'Board today: "RM 9 — P. HALVERSON — CHF — STRICT I/O / RM 10 — CLEAN"'."""
+    out = rng.choice(["Photo from the unit: the board reads \"", "Shift note: \"", "Caption draft — board says \"",
+                      "Snapshot of the census: \""])
+    spans = []
+    sep = rng.choice([" — ", " - ", " / "])
+    for k in range(rng.randint(1, 3)):
+        if k:
+            out += rng.choice([" | ", "; ", " / "])
+        out += "%s %d%s" % (rng.choice(["RM", "ROOM", "BED", "BAY"]), rng.randint(2, 48), sep)
+        if rng.random() < 0.75:
+            fam, giv = m.family().upper(), m.given().upper()
+            name = rng.choice(["%s. %s" % (giv[0], fam), "%s %s." % (giv, fam[0]), fam, "%s %s" % (giv, fam)])
+            spans.append((len(out), len(out) + len(name)))
+            out += name + sep + rng.choice(BOARD_FACTS)
+            if rng.random() < 0.6:
+                out += sep + rng.choice(BOARD_TASKS)
+        else:
+            out += rng.choice(BOARD_EMPTY)
+    out += rng.choice(["\". Great teamwork!", "\"", "\" — please blur before posting."])
+    return out, spans
+
+
+# A name typed in lower case in ordinary text (capitals elsewhere, so the block is mixed).
+TYPED = ["Finally {g} texted me back", "LOL {g} is so funny", "Hey {g} where are you?", "Can't wait to see {g} Friday",
+         "Honestly {g} should come with us", "OMG {g} laughs at everything", "Thanks {g} for the ride!",
+         "Me and {g} watched the Game"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True)
@@ -219,6 +255,10 @@ def main():
                 text, spans = fill(m, rng.choice(POSITIVE), rng)
             elif r < 0.62:
                 text, spans = roster(m, rng)
+            elif r < 0.68:
+                text, spans = whiteboard(m, rng)
+            elif r < 0.71:
+                text, spans = fill(m, rng.choice(TYPED), rng)
             else:
                 text, spans = fill(m, rng.choice(NEGATIVE), rng)
                 spans = []

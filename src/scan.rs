@@ -1109,28 +1109,29 @@ mod tests {
     #[test]
     fn time_grows_linearly_with_the_input() {
         // The shapes that were quadratic: findings on one long line, placeholder prose, an
-        // unclosed HTML tag before many `<a `. Doubling the input must not quadruple the time
-        // (the bound leaves room for a noisy shared machine).
+        // unclosed HTML tag before many `<a `. Four times the input takes about four times as
+        // long when linear and sixteen when quadratic; the bound (9x) sits between the two, so
+        // a busy shared machine (tests run in parallel) does not make the test fail.
         let unit = "lorem ipsum dolor sit amet consectetur call (330) 555-0142 ";
         for (name, make) in [
             ("one long line", Box::new(|n: usize| unit.repeat(n)) as Box<dyn Fn(usize) -> String>),
             ("short lines", Box::new(|n: usize| format!("{unit}\n").repeat(n))),
         ] {
-            let small = make(2_000);
-            let large = make(4_000);
+            let small = make(1_500);
+            let large = make(6_000);
             let _ = best_of_three(small.as_bytes());
             let (a, b) = (best_of_three(small.as_bytes()), best_of_three(large.as_bytes()));
             let ratio = b.as_secs_f64() / a.as_secs_f64().max(1e-6);
-            assert!(ratio < 3.2, "{name}: 2x the input took {ratio:.2}x the time ({a:?} -> {b:?})");
+            assert!(ratio < 9.0, "{name}: 4x the input took {ratio:.2}x the time ({a:?} -> {b:?})");
         }
         let page = |n: usize| format!("<p>MRN 40719385</p><div {}", "<a ".repeat(n));
         let (a, b) = (Instant::now(), ());
-        let _ = (b, extract::html::extract(page(20_000).as_bytes()));
+        let _ = (b, extract::html::extract(page(10_000).as_bytes()));
         let small = a.elapsed();
         let a = Instant::now();
         let _ = extract::html::extract(page(40_000).as_bytes());
         let ratio = a.elapsed().as_secs_f64() / small.as_secs_f64().max(1e-6);
-        assert!(ratio < 3.2 || a.elapsed() < std::time::Duration::from_millis(50), "html: {ratio:.2}x");
+        assert!(ratio < 9.0 || a.elapsed() < std::time::Duration::from_millis(50), "html: {ratio:.2}x");
     }
 
     #[test]

@@ -247,7 +247,7 @@ fn staff(chunk: &Chunk, i: usize) -> bool {
 }
 
 /// Whether token `i` names a person: a person word, a public role, or a lower-case agent noun.
-fn person_noun(chunk: &Chunk, i: usize) -> bool {
+pub(crate) fn person_noun(chunk: &Chunk, i: usize) -> bool {
     if staff(chunk, i) || chunk.word_in(i, NOT_PEOPLE) {
         return false;
     }

@@ -286,4 +286,30 @@ fn model_tokens(text: &[u8], base: usize, tokens: &[Token], casing: &mut Vec<Cas
             && (starts.is_empty() || tokens[starts.len() - 1].start - base < seg.sentences[s].start);
         starts.push(first);
     }
+    caps_stretches(tokens, casing);
+}
+
+/// Words in capitals at least, in a row, that make a stretch of mixed text a stretch in capitals.
+const CAPS_STRETCH_WORDS: usize = 4;
+
+/// Marks stretches written in capitals inside mixed text (a whiteboard quoted in a caption, a
+/// shouted line in a post: "RM 4 — J. DOE — CHF — DAILY WEIGHTS") as upper case: there, as in
+/// a note in capitals, a capital letter proves nothing, and a name is weighed as one.
+fn caps_stretches(tokens: &[Token], casing: &mut [Casing]) {
+    let mut i = 0;
+    while i < tokens.len() {
+        let mut j = i;
+        let mut words = 0;
+        while j < tokens.len()
+            && casing[j] == Casing::Mixed
+            && matches!(tokens[j].shape, Shape::Upper | Shape::Initial | Shape::Other)
+        {
+            words += usize::from(tokens[j].shape == Shape::Upper && tokens[j].end - tokens[j].start >= 3);
+            j += 1;
+        }
+        if words >= CAPS_STRETCH_WORDS {
+            casing[i..j].fill(Casing::Upper);
+        }
+        i = j + 1;
+    }
 }

@@ -167,6 +167,11 @@ features! {
     P_AT = "prev-at",
     SEEN_STRONG = "seen-strong",
     IN_QUOTES = "in-quotes",
+    P_PERSON_NOUN = "prev-person-noun",
+    N_POSS_PERSONAL = "next-possessive-personal",
+    N_INFLECTED = "next-inflected-verb",
+    P_ROOM = "prev-room",
+    N_WHO = "next-who",
 }
 
 /// The word classes a run's words are counted in (the order of the `HAS_…` features).
@@ -519,6 +524,18 @@ fn acts_next(chunk: &Chunk, i: usize) -> bool {
     inflected && chunk.tokens[i + 1].flags & (FIRST | SURNAME) == 0
 }
 
+/// Whether the word after token `i` is a lower-case verb form a person's name can be the
+/// subject of ("laughs", "texted", "crying"): inflected, and no name itself.
+fn inflected_next(chunk: &Chunk, i: usize) -> bool {
+    if i + 1 >= chunk.tokens.len() || !single_space(chunk.gap_after(i)) || chunk.tokens[i + 1].shape != Shape::Lower {
+        return false;
+    }
+    let w = chunk.word(i + 1);
+    let inflected = w.len() >= 5 && (w.ends_with(b"ed") || w.ends_with(b"ing"))
+        || w.len() >= 4 && w.ends_with(b"s") && !(w.ends_with(b"ss") || w.ends_with(b"us") || w.ends_with(b"is"));
+    inflected && chunk.tokens[i + 1].flags & (FIRST | SURNAME) == 0
+}
+
 /// Whether a run is made of initials only ("Q.L.M.").
 fn only_initials(chunk: &Chunk, r: &Run) -> bool {
     (r.first..=r.last).all(|i| initial(chunk, i))
@@ -727,6 +744,7 @@ fn run_at(chunk: &Chunk, i: usize) -> Option<usize> {
         && (toks[i - 1].flags & ROLE != 0 && strong(chunk, i)
             || toks[i - 1].flags & (TITLE | STAFF) != 0 && chunk.word(i - 1).len() <= 3)
         && (single_space(chunk.gap_before(i)) || chunk.gap_before(i) == b". ");
+    let lowercase_start = lowercase_start || typed_lower(chunk, i);
     if !nameish(chunk, i) && !lowercase_start {
         return None;
     }
@@ -739,7 +757,13 @@ fn run_at(chunk: &Chunk, i: usize) -> Option<usize> {
             break;
         }
         let next = end + 1;
-        if nameish(chunk, next) || (lowercase_start && toks[next].shape == Shape::Lower && is_name(toks[next].flags)) {
+        // A lower-case name takes a family name that is no everyday word ("jo ashby texted",
+        // not "hey jo are you" or "hey jo nice work").
+        let lower_next = toks[next].shape == Shape::Lower
+            && is_name(toks[next].flags)
+            && toks[next].flags & NOT_NAME == 0
+            && !matches!(class(chunk, next), Class::NameWord10 | Class::NameWord35);
+        if nameish(chunk, next) || (lowercase_start && lower_next) {
             end = next;
             count += 1;
         } else if toks[next].flags & PARTICLE != 0 && toks[next].shape == Shape::Lower && next + 1 < toks.len() {
@@ -763,6 +787,25 @@ fn run_at(chunk: &Chunk, i: usize) -> Option<usize> {
         }
     }
     Some(end)
+}
+
+/// Whether token `i` is a given name typed in lower case in ordinary text where a person
+/// stands: before what a person does ("mike texted", "jo should call") or right after a
+/// greeting ("hey mike"). Only names that are not everyday English words count ("mark",
+/// "will", "grace" stay words).
+fn typed_lower(chunk: &Chunk, i: usize) -> bool {
+    let t = chunk.tokens[i];
+    if t.shape != Shape::Lower || chunk.casing[i] != Casing::Mixed || t.flags & FIRST == 0 {
+        return false;
+    }
+    if !matches!(class(chunk, i), Class::CommonFirst | Class::First | Class::NameWord50) {
+        return false;
+    }
+    let acts = i + 1 < chunk.tokens.len()
+        && single_space(chunk.gap_after(i))
+        && (one_of(&lower(chunk, i + 1), PERSON_VERB) && chunk.word(i + 1) != b"and" || inflected_next(chunk, i));
+    let greeted = i > 0 && single_space(chunk.gap_before(i)) && one_of(&lower(chunk, i - 1), GREETING);
+    acts || greeted
 }
 
 /// Returns where a name's span starts: at a courtesy or clinician title right before it
@@ -1019,6 +1062,55 @@ const PERSON_VERB: &[&str] = &[
     "played",
     "sang",
     "wrote",
+    "should",
+    "might",
+    "must",
+    "shall",
+];
+/// Words before a name that introduce a person in a credit or a match-up ("starring Ida Moss",
+/// "Moss vs Lee"), besides the person nouns of [`super::describe`].
+const PERSON_BEFORE: &[&str] = &["starring", "featuring", "feat", "ft", "vs", "versus", "costarring", "co-starring"];
+/// Words for a place in a ward, before its number.
+const ROOM: &[&str] = &["room", "rm", "bed", "bay", "suite"];
+
+/// Whether token `k` is a room or bed number ("12", "4E", "12-B").
+fn numbered(chunk: &Chunk, k: usize) -> bool {
+    k < chunk.tokens.len() && chunk.word(k).first().is_some_and(u8::is_ascii_digit) && chunk.word(k).len() <= 5
+}
+
+/// What a possessive name owns when the name is a person's ("Ida's address", "Lee's mom").
+const PERSONAL: &[&str] = &[
+    "address",
+    "phone",
+    "number",
+    "email",
+    "house",
+    "home",
+    "place",
+    "car",
+    "birthday",
+    "family",
+    "mom",
+    "mum",
+    "dad",
+    "mother",
+    "father",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "kids",
+    "children",
+    "sister",
+    "brother",
+    "girlfriend",
+    "boyfriend",
+    "parents",
+    "room",
+    "bed",
+    "funeral",
+    "surgery",
+    "diagnosis",
 ];
 
 /// Whether a lower-case word is a family or relation noun, possessive or not ("daughter",
@@ -1271,6 +1363,10 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
             if one_of(&pw, DETERMINER) {
                 on(F::P_DET);
             }
+            // "producer Ida Moss", "starring Lee": a person's role or credit right before.
+            if one_of(&pw, PERSON_BEFORE) || super::describe::person_noun(chunk, s - 1) {
+                on(F::P_PERSON_NOUN);
+            }
             if one_of(&pw, POSSESSIVE) {
                 on(F::P_POSS);
             }
@@ -1290,10 +1386,17 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
         if before == b", " {
             on(F::P_COMMA);
         }
+        // "RM 12 — J. DOE", "Bed 4: Ida Moss": a whiteboard or census line starts with the room.
+        if s >= 2 && !single_space(before) && one_of(&lower(chunk, s - 2), ROOM) && numbered(chunk, s - 1) {
+            on(F::P_ROOM);
+        }
     }
     // The word after.
     if possessive(chunk.word(e)) {
         on(F::N_POSS);
+        if e + 1 < toks.len() && single_space(after) && one_of(&lower(chunk, e + 1), PERSONAL) {
+            on(F::N_POSS_PERSONAL);
+        }
     }
     if e + 1 == toks.len() {
         on(F::N_NONE);
@@ -1309,8 +1412,14 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
         if after == b", " && (e + 1..(e + 4).min(toks.len())).any(|k| toks[k].flags & STAFF_ROLE != 0) {
             on(F::N_STAFF_ROLE);
         }
+        // "Ida Moss, who wrote": a relative clause about a person ("Boston, which" is a place's).
+        if (single_space(after) || after == b", ") && matches!(nw.as_slice(), b"who" | b"whose" | b"whom") {
+            on(F::N_WHO);
+        }
         if single_space(after) && one_of(&nw, PERSON_VERB) {
             on(F::N_VERB);
+        } else if inflected_next(chunk, e) {
+            on(F::N_INFLECTED);
         }
         if after.starts_with(b",") {
             on(F::N_COMMA);
@@ -1337,11 +1446,14 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
         if single_space(after) && n.shape == Shape::Lower && casing == Casing::Mixed {
             on(F::N_LOWER);
         }
-        // "Ida in room 12", "Will in bed 4": a person in a ward.
-        if e + 3 < toks.len()
-            && nw.as_slice() == b"in"
-            && one_of(&lower(chunk, e + 2), &["room", "rm", "bed", "bay", "suite"])
-            && chunk.word(e + 3)[0].is_ascii_digit()
+        // "Ida in room 12", "Will in bed 4", "J. DOE — 4E BED 3": a person in a ward.
+        let room_at = |k: usize| k + 1 < toks.len() && one_of(&lower(chunk, k), ROOM) && numbered(chunk, k + 1);
+        // A whiteboard's separator: a dash (ASCII, en or em), a comma or a bracket, not a colon.
+        let listed = !single_space(after)
+            && after.iter().all(|&b| matches!(b, b' ' | b',' | b'(' | b'-' | 0xE2 | 0x80 | 0x93 | 0x94))
+            && after.iter().any(|&b| b != b' ');
+        if nw.as_slice() == b"in" && room_at(e + 2)
+            || listed && (room_at(e + 1) || numbered(chunk, e + 1) && room_at(e + 2))
         {
             on(F::N_ROOM);
         }
@@ -1474,6 +1586,24 @@ mod tests {
     #[test]
     fn the_model_file_matches_the_features() {
         super::model();
+    }
+
+    #[test]
+    fn a_given_name_typed_in_lower_case_where_a_person_stands() {
+        // Ordinary text (capitals elsewhere), not a block in lower case.
+        assert_eq!(found("OK so priscilla texted me at midnight"), ["priscilla"]);
+        assert_eq!(found("Hey priscilla are you coming to the Game?"), ["priscilla"]);
+        // Everyday words stay words, and a name word needs a person's place.
+        assert!(found("The mark faded slowly and we will grace the Stage.").is_empty());
+        assert!(found("We planted the priscilla rose in the Garden.").is_empty());
+    }
+
+    #[test]
+    fn a_whiteboard_quoted_in_capitals_is_weighed_as_capitals() {
+        let text = "Photo of our board: \"BED 6 — R. QUENNELL — PNA — TURN Q2H\" thanks team";
+        assert_eq!(found(text), ["R. QUENNELL"]);
+        // A caption's label before a room is not a name.
+        assert!(found("Snapshot: \"RM 21 — TERMINAL CLEAN — READY FOR ADMIT\" nice work").is_empty());
     }
 
     #[test]
