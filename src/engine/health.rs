@@ -387,7 +387,15 @@ fn whole_value(chunk: &Chunk, i: usize) -> bool {
     let quoted = before.ends_with(b"\"") && after.starts_with(b"\"");
     let opens = |g: &[u8]| g.last().is_some_and(|b| matches!(b, b',' | b'\t' | b'|' | b'=' | b';'));
     let closes = |g: &[u8]| g.first().is_none_or(|b| matches!(b, b',' | b'\t' | b'|' | b'\n' | b'\r' | b';'));
-    quoted || opens(before) && closes(after)
+    // A field of a whiteboard or census line set off by spaced dashes or slashes
+    // ("RM 4 - J. DOE - CHF - DAILY WEIGHTS"): spaces on both sides, so "I/O" is no field.
+    let mark = |g: &[u8]| g == b"-" || g == b"/" || g == "—".as_bytes() || g == "–".as_bytes();
+    let spaced_before = before.strip_suffix(b" ").and_then(|g| g.strip_prefix(b" ")).is_some_and(mark);
+    let spaced_after = after.strip_prefix(b" ").is_some_and(|g| {
+        let g = g.split(|b| *b == b' ').next().unwrap_or(g);
+        mark(g)
+    }) || after.first().is_none_or(|b| matches!(b, b'\n' | b'\r' | b'"'));
+    quoted || opens(before) && closes(after) || spaced_before && spaced_after
 }
 
 /// Returns the first of up to three modifier words right before token `i` (not function words,
@@ -494,5 +502,13 @@ mod tests {
         );
         assert_eq!(diagnoses("She reported arthralgias after the trip."), ["arthralgias"]);
         assert!(diagnoses("Questions? Drop the PM team a note about our cancer walk.").iter().all(|d| d != "PM"));
+    }
+
+    #[test]
+    fn short_abbreviations_as_fields_of_a_board_line() {
+        assert_eq!(diagnoses("Board: RM 4 - Q. LINDQVIST - CHF - STRICT I/O"), ["CHF"]);
+        assert_eq!(diagnoses("BAY 2 — T. ODUYA — COPD"), ["COPD"]);
+        // Not set off on both sides: chat, as before.
+        assert!(diagnoses("Send a DM - we answer fast").is_empty());
     }
 }

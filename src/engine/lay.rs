@@ -259,12 +259,14 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
             i += 1;
             continue;
         }
-        // Procedure shapes: "thyroid checks", "CT scan", "flu shots", "colectomy".
+        // Procedure shapes: "thyroid checks", "CT scan", "flu shots", "port flush", "colectomy".
         if let Some(rule) = rules.procedure {
             if t.flags & PROC_HEAD != 0 && i > 0 && single_space(chunk.gap_before(i)) && !covered[i - 1] {
                 let p = toks[i - 1];
                 let abbreviation = p.shape == Shape::Upper && (2..=4).contains(&(p.end - p.start)) && !chunk.upper(i);
-                if p.flags & (BODY_PART | DIAGNOSIS | MEDICATION | PROCEDURE | CLIN_ABBR) != 0 || abbreviation {
+                if p.flags & (BODY_PART | CARE_OBJECT | DIAGNOSIS | MEDICATION | PROCEDURE | CLIN_ABBR) != 0
+                    || abbreviation
+                {
                     out.push(Candidate { rule, start: p.start, end: t.end, confidence: 0.65, evidence: 0 });
                     i += 1;
                     continue;
@@ -328,6 +330,9 @@ mod tests {
         assert!(has("Book your annual thyroid checks now.", "procedure", "thyroid checks"));
         assert!(has("After the CT scan she went home.", "procedure", "CT scan"));
         assert!(has("He is recovering from a colectomy.", "procedure", "colectomy"));
+        assert!(has("Two years after his knee reconstruction he ran again.", "procedure", "knee reconstruction"));
+        assert!(has("She needs a drain flush every Monday.", "procedure", "drain flush"));
+        assert!(!has("The road reconstruction ends in May.", "procedure", "road reconstruction"));
     }
 
     #[test]

@@ -172,6 +172,7 @@ features! {
     N_INFLECTED = "next-inflected-verb",
     P_ROOM = "prev-room",
     N_WHO = "next-who",
+    N_TRAIT = "next-trait",
 }
 
 /// The word classes a run's words are counted in (the order of the `HAS_…` features).
@@ -534,6 +535,68 @@ fn inflected_next(chunk: &Chunk, i: usize) -> bool {
     let inflected = w.len() >= 5 && (w.ends_with(b"ed") || w.ends_with(b"ing"))
         || w.len() >= 4 && w.ends_with(b"s") && !(w.ends_with(b"ss") || w.ends_with(b"us") || w.ends_with(b"is"));
     inflected && chunk.tokens[i + 1].flags & (FIRST | SURNAME) == 0
+}
+
+/// What only a person is: a temper, a mood, a way with others ("Ida is so stubborn").
+const TRAIT: &[&str] = &[
+    "reliable",
+    "impulsive",
+    "stubborn",
+    "shy",
+    "brave",
+    "funny",
+    "hilarious",
+    "kind",
+    "generous",
+    "honest",
+    "friendly",
+    "rude",
+    "lazy",
+    "smart",
+    "clever",
+    "brilliant",
+    "talented",
+    "sweet",
+    "cute",
+    "adorable",
+    "annoying",
+    "obsessed",
+    "jealous",
+    "proud",
+    "grumpy",
+    "moody",
+    "polite",
+    "patient",
+    "pregnant",
+    "married",
+    "engaged",
+    "divorced",
+    "sick",
+    "tired",
+    "upset",
+    "angry",
+    "excited",
+    "nervous",
+    "scared",
+    "lonely",
+];
+/// Words between the copula and the trait ("is so", "was always").
+const INTENSIFIER: &[&str] = &["so", "very", "really", "too", "always", "just", "such", "quite", "super", "still"];
+
+/// Whether a trait follows the name ending at token `e`: "Ida is so stubborn", "Lee was kind".
+fn trait_after(chunk: &Chunk, e: usize) -> bool {
+    let toks = chunk.tokens;
+    if e + 2 >= toks.len()
+        || !single_space(chunk.gap_after(e))
+        || !one_of(&lower(chunk, e + 1), &["is", "was", "seems"])
+    {
+        return false;
+    }
+    let mut k = e + 2;
+    while k + 1 < toks.len() && k < e + 4 && one_of(&lower(chunk, k), INTENSIFIER) {
+        k += 1;
+    }
+    single_space(chunk.gap_before(k)) && one_of(&lower(chunk, k), TRAIT)
 }
 
 /// Whether a run is made of initials only ("Q.L.M.").
@@ -1415,6 +1478,9 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
         // "Ida Moss, who wrote": a relative clause about a person ("Boston, which" is a place's).
         if (single_space(after) || after == b", ") && matches!(nw.as_slice(), b"who" | b"whose" | b"whom") {
             on(F::N_WHO);
+        }
+        if trait_after(chunk, e) {
+            on(F::N_TRAIT);
         }
         if single_space(after) && one_of(&nw, PERSON_VERB) {
             on(F::N_VERB);
