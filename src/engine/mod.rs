@@ -1,6 +1,6 @@
 //! The matching engine: one multi-pattern regex pass and one keyword pass per text.
 //!
-//! Every regex rule is compiled into a single `regex-automata` meta regex (leftmost-first, ASCII
+//! Every regex rule is compiled into a single multi-pattern regex ([`multi`]: leftmost-first, ASCII
 //! classes, on bytes), so a text is searched once whatever the number of rules; the same regex,
 //! anchored to one pattern, re-searches at a match's start when a rule has a `value` group, or
 //! when the winning rule's validator rejects the match and another rule may claim that start.
@@ -17,6 +17,7 @@ pub mod health;
 pub mod lay;
 pub mod lexicon;
 pub mod model;
+pub mod multi;
 pub mod names;
 pub mod places;
 pub mod table;
@@ -24,9 +25,9 @@ pub mod table;
 use crate::error::{Error, Result};
 use crate::rules::{Matcher, Rule};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind as AcMatchKind};
-use regex_automata::meta::{self, Regex};
+use multi::Multi;
 use regex_automata::util::syntax;
-use regex_automata::{Anchored, Input, MatchKind, PatternID};
+use regex_automata::{Anchored, Input, PatternID};
 
 /// A match that passed its rule's validators, before context and linking.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -48,19 +49,6 @@ fn syntax_config() -> syntax::Config {
     // word boundaries would push every search onto a slower engine. Rules match on bytes, so
     // invalid UTF-8 in an input never stops a scan.
     syntax::Config::new().unicode(false).utf8(false)
-}
-
-/// No literal prefilter and no one-pass DFA: with ~80 patterns in one regex, neither pays for
-/// itself (the prefilter rarely applies to an alternation of classes and `\b`), and building
-/// them was a quarter of a one-page draft's scan (1 KB draft 31 -> 25 ms; the 100 MB corpus
-/// gives byte-identical findings in the same time).
-fn meta_config() -> meta::Config {
-    meta::Config::new()
-        .match_kind(MatchKind::LeftmostFirst)
-        .utf8_empty(false)
-        .hybrid_cache_capacity(HYBRID_CACHE)
-        .auto_prefilter(false)
-        .onepass(false)
 }
 
 /// Lazy DFA cache limit per search thread. With ~60 patterns in one regex the default (2 MB)
@@ -93,7 +81,7 @@ pub const PARALLEL_MIN: usize = 256 * 1024;
 /// The compiled rule set, shared read-only by every scanning thread.
 pub struct Engine {
     rules: Vec<Rule>,
-    multi: Option<Regex>,
+    multi: Option<Multi>,
     /// For each pattern id of `multi`: the rule index and its value groups.
     patterns: Vec<(usize, Vec<usize>)>,
     /// For each rule: its pattern id when it is a pattern without value groups, whose
@@ -145,13 +133,11 @@ impl Engine {
         let multi = if sources.is_empty() {
             None
         } else {
-            Some(
-                Regex::builder()
-                    .syntax(syntax_config())
-                    .configure(meta_config())
-                    .build_many_from_hir(&sources)
-                    .map_err(|e| Error::Rule { origin: "engine".into(), id: None, message: e.to_string() })?,
-            )
+            Some(Multi::new(&sources, HYBRID_CACHE).map_err(|message| Error::Rule {
+                origin: "engine".into(),
+                id: None,
+                message,
+            })?)
         };
         let keywords = if kw.is_empty() {
             None
