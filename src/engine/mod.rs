@@ -217,6 +217,7 @@ impl Engine {
     /// builds the lazy DFA's states (~5 ms on a one-page draft) while the dictionary pass pays
     /// for the word table's first page faults (~1 ms), and a pre-commit run searches only once.
     pub fn find(&self, text: &[u8]) -> Vec<Candidate> {
+        use std::sync::atomic::Ordering::Relaxed;
         let regexes = || {
             let mut out = Vec::new();
             self.find_patterns(text, &mut out);
@@ -230,7 +231,9 @@ impl Engine {
         };
         let (mut out, more) = if text.len() >= PARALLEL_MIN {
             rayon::join(regexes, words)
-        } else if self.cold.swap(false, std::sync::atomic::Ordering::Relaxed) {
+        } else if self.cold.load(Relaxed) && self.cold.swap(false, Relaxed) {
+            // Read before the swap: threads that write the flag on every text would pass its
+            // cache line back and forth.
             std::thread::scope(|s| {
                 let words = s.spawn(words);
                 let out = regexes();
