@@ -58,7 +58,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             let mut stream = report::stream::Stream::with_progress(progress.clone());
             let (config, outcome) = run::scan(&args, use_, &mut stream, &progress)?;
             stream.finish(&outcome, &config)?;
-            let _ = report::summary(&outcome, &mut std::io::stderr().lock());
+            summary(&outcome);
             let code = exit_code(&outcome);
             // The process ends next: let the OS reclaim the findings at once rather than free
             // hundreds of thousands of small allocations one by one (a tenth of a second on a
@@ -78,6 +78,13 @@ fn run(cli: Cli) -> Result<u8, Error> {
             Ok(tally.exit_code(cfg.check))
         }
     }
+}
+
+/// Writes the summary to stderr in one piece: stderr is unbuffered, and written directly the
+/// summary line alone took some twenty system calls.
+fn summary(outcome: &Outcome) {
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+    let _ = report::summary(outcome, &mut err).and_then(|()| err.flush());
 }
 
 /// Errors outrank findings: a run that could not read a file must not pass as clean.
@@ -143,7 +150,7 @@ fn baseline_command(args: BaselineArgs, update: bool) -> Result<u8, Error> {
     let progress = report::progress::Progress::for_stderr();
     let (_, outcome) =
         run::scan(&scan, Some(BaselineUse { key: &key, known: None }), &mut phiscan::scan::Collect, &progress)?;
-    let _ = report::summary(&outcome, &mut std::io::stderr().lock());
+    summary(&outcome);
     if !outcome.errors.is_empty() {
         eprintln!("phiscan: baseline not written: fix the errors above first");
         return Ok(2);

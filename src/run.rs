@@ -123,6 +123,8 @@ fn scan_inner(
             fr.verdict = verdict(&fr.findings, &fr.breaches);
         }
     };
+    // Scanners are dropped at the end, off this thread (see below).
+    let mut used = Vec::new();
     for (path, items) in groups {
         let (cfg, rules) = if path == home.path {
             (base.clone(), base_rules.clone())
@@ -173,11 +175,18 @@ fn scan_inner(
             part.rules = rules;
             outcome.merge(part);
         }
+        used.push(scanner);
     }
     let before_stdin = outcome.files.len();
     if base.read_stdin {
-        scanner_for(&base, base_rules.clone())?.scan_stdin(&base, &mut outcome);
+        let scanner = scanner_for(&base, base_rules.clone())?;
+        scanner.scan_stdin(&base, &mut outcome);
+        used.push(scanner);
     }
+    // Freeing a compiled engine (two automata of thousands of states, their caches, the word
+    // sets) took about a millisecond, a twentieth of a one-page scan: a spare thread does it
+    // while the report is written (and the process may exit before it is done).
+    std::thread::spawn(move || drop(used));
     outcome.merge(Outcome { rules: base_rules, ..Outcome::default() });
     if streaming {
         // Files went out in order as they were scanned (stdin last); skips and errors are

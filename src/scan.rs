@@ -292,6 +292,8 @@ pub struct Scanner {
     input_type: Option<Kind>,
     skip_large: bool,
     max_findings: usize,
+    /// `--threads`, for a large text searched outside a thread pool (see [`Scanner::find`]).
+    threads: Option<usize>,
 }
 
 impl Scanner {
@@ -309,6 +311,7 @@ impl Scanner {
             input_type: config.input_type,
             skip_large: config.skip_large,
             max_findings: config.max_findings,
+            threads: Some(config.threads),
         }
     }
 
@@ -334,6 +337,7 @@ impl Scanner {
             input_type: None,
             skip_large: false,
             max_findings: crate::config::DEFAULT_MAX_FINDINGS,
+            threads: None,
         }
     }
 
@@ -366,7 +370,7 @@ impl Scanner {
     /// findings (the most severe, then the first): the rest are counted in `dropped`.
     pub fn scan_document_capped(&self, path: &str, doc: &Document, cap: Option<usize>) -> FileResult {
         let text = &doc.text[..];
-        let candidates = self.engine.find(text);
+        let candidates = self.find(text);
         let mut scored = score::score(&self.engine, text, candidates, self.min_confidence);
         if !doc.labels.is_empty() {
             scored.retain(|s| !inside(&doc.labels, s.candidate.start, s.candidate.end));
@@ -582,6 +586,23 @@ impl Scanner {
         std::borrow::Cow::Owned(kept)
     }
 
+    /// Returns the engine's candidates in `text`.
+    ///
+    /// A large text splits its passes over rayon (see [`Engine::find`]). Outside a pool (the one
+    /// file of a run, or stdin, scanned on the calling thread) that would be rayon's global pool,
+    /// sized to every CPU: such a text gets a pool of `--threads` instead.
+    fn find(&self, text: &[u8]) -> Vec<crate::engine::Candidate> {
+        match self.threads {
+            Some(n) if text.len() >= crate::engine::PARALLEL_MIN && rayon::current_thread_index().is_none() => {
+                match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+                    Ok(pool) => pool.install(|| self.engine.find(text)),
+                    Err(_) => self.engine.find(text),
+                }
+            }
+            _ => self.engine.find(text),
+        }
+    }
+
     /// Fingerprints findings when a baseline key is set and drops those in the baseline.
     fn apply_baseline(
         &self,
@@ -702,6 +723,17 @@ impl Scanner {
     pub fn scan_files_in_order(&self, files: &[FileInput], config: &Config, each: &mut dyn FnMut(ScanResult)) {
         use std::collections::BTreeMap;
         use std::sync::atomic::{AtomicUsize, Ordering};
+        let inline = |each: &mut dyn FnMut(ScanResult)| {
+            for f in files {
+                self.scan_file(f, config.max_file_size).into_iter().for_each(&mut *each);
+            }
+        };
+        // One file (a pre-commit draft) scans on this thread: under load, handing it to a pool
+        // thread cost more than scanning a page. A large one still splits (see `find`).
+        if files.len() <= 1 {
+            inline(each);
+            return;
+        }
         // No more threads than files when they are small: starting an idle thread costs a
         // pre-commit run on one draft about a millisecond. A large file keeps every thread
         // (the engine splits its passes, see `Engine::find`).
@@ -715,9 +747,7 @@ impl Scanner {
         let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
             Ok(pool) => pool,
             Err(_) => {
-                for f in files {
-                    self.scan_file(f, config.max_file_size).into_iter().for_each(&mut *each);
-                }
+                inline(each);
                 return;
             }
         };

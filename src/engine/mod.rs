@@ -1,6 +1,6 @@
 //! The matching engine: one multi-pattern regex pass and one keyword pass per text.
 //!
-//! Every regex rule is compiled into a single `regex-automata` meta regex (leftmost-first, ASCII
+//! Every regex rule is compiled into a single multi-pattern regex ([`multi`]: leftmost-first, ASCII
 //! classes, on bytes), so a text is searched once whatever the number of rules; the same regex,
 //! anchored to one pattern, re-searches at a match's start when a rule has a `value` group, or
 //! when the winning rule's validator rejects the match and another rule may claim that start.
@@ -17,6 +17,7 @@ pub mod health;
 pub mod lay;
 pub mod lexicon;
 pub mod model;
+pub mod multi;
 pub mod names;
 pub mod places;
 pub mod table;
@@ -24,9 +25,9 @@ pub mod table;
 use crate::error::{Error, Result};
 use crate::rules::{Matcher, Rule};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind as AcMatchKind};
-use regex_automata::meta::{self, Regex};
+use multi::Multi;
 use regex_automata::util::syntax;
-use regex_automata::{Anchored, Input, MatchKind, PatternID};
+use regex_automata::{Anchored, Input, PatternID};
 
 /// A match that passed its rule's validators, before context and linking.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -48,19 +49,6 @@ fn syntax_config() -> syntax::Config {
     // word boundaries would push every search onto a slower engine. Rules match on bytes, so
     // invalid UTF-8 in an input never stops a scan.
     syntax::Config::new().unicode(false).utf8(false)
-}
-
-/// No literal prefilter and no one-pass DFA: with ~80 patterns in one regex, neither pays for
-/// itself (the prefilter rarely applies to an alternation of classes and `\b`), and building
-/// them was a quarter of a one-page draft's scan (1 KB draft 31 -> 25 ms; the 100 MB corpus
-/// gives byte-identical findings in the same time).
-fn meta_config() -> meta::Config {
-    meta::Config::new()
-        .match_kind(MatchKind::LeftmostFirst)
-        .utf8_empty(false)
-        .hybrid_cache_capacity(HYBRID_CACHE)
-        .auto_prefilter(false)
-        .onepass(false)
 }
 
 /// Lazy DFA cache limit per search thread. With ~60 patterns in one regex the default (2 MB)
@@ -93,7 +81,7 @@ pub const PARALLEL_MIN: usize = 256 * 1024;
 /// The compiled rule set, shared read-only by every scanning thread.
 pub struct Engine {
     rules: Vec<Rule>,
-    multi: Option<Regex>,
+    multi: Option<Multi>,
     /// For each pattern id of `multi`: the rule index and its value groups.
     patterns: Vec<(usize, Vec<usize>)>,
     /// For each rule: its pattern id when it is a pattern without value groups, whose
@@ -107,6 +95,8 @@ pub struct Engine {
     ids: Vec<std::sync::Arc<str>>,
     /// Per rule: its context words, negative context words, and negative words after a match.
     context: Vec<(context::WordSet, context::WordSet, context::WordSet)>,
+    /// Whether no text has been searched yet (see [`Engine::find`]).
+    cold: std::sync::atomic::AtomicBool,
 }
 
 impl Engine {
@@ -145,13 +135,11 @@ impl Engine {
         let multi = if sources.is_empty() {
             None
         } else {
-            Some(
-                Regex::builder()
-                    .syntax(syntax_config())
-                    .configure(meta_config())
-                    .build_many_from_hir(&sources)
-                    .map_err(|e| Error::Rule { origin: "engine".into(), id: None, message: e.to_string() })?,
-            )
+            Some(Multi::new(&sources, HYBRID_CACHE).map_err(|message| Error::Rule {
+                origin: "engine".into(),
+                id: None,
+                message,
+            })?)
         };
         let keywords = if kw.is_empty() {
             None
@@ -181,7 +169,18 @@ impl Engine {
                 )
             })
             .collect();
-        Ok(Engine { rules, multi, patterns, plain_pattern, keywords, keyword_rule, lexicon, ids, context })
+        Ok(Engine {
+            rules,
+            multi,
+            patterns,
+            plain_pattern,
+            keywords,
+            keyword_rule,
+            lexicon,
+            ids,
+            context,
+            cold: std::sync::atomic::AtomicBool::new(true),
+        })
     }
 
     /// Returns the rules, indexed by [`Candidate::rule`].
@@ -213,8 +212,12 @@ impl Engine {
     /// Returns every validated candidate in `text`, sorted by start offset.
     ///
     /// The regex pass and the dictionary pass are independent: on a large text they run as two
-    /// rayon tasks, so a single big file (or the last one of a run) still uses two cores.
+    /// rayon tasks, so a single big file (or the last one of a run) still uses two cores. The
+    /// first text an engine searches also splits them, over a thread of its own: that search
+    /// builds the lazy DFA's states (~5 ms on a one-page draft) while the dictionary pass pays
+    /// for the word table's first page faults (~1 ms), and a pre-commit run searches only once.
     pub fn find(&self, text: &[u8]) -> Vec<Candidate> {
+        use std::sync::atomic::Ordering::Relaxed;
         let regexes = || {
             let mut out = Vec::new();
             self.find_patterns(text, &mut out);
@@ -226,8 +229,19 @@ impl Engine {
             self.lexicon.find(text, &mut out);
             out
         };
-        let (mut out, more) =
-            if text.len() >= PARALLEL_MIN { rayon::join(regexes, words) } else { (regexes(), words()) };
+        let (mut out, more) = if text.len() >= PARALLEL_MIN {
+            rayon::join(regexes, words)
+        } else if self.cold.load(Relaxed) && self.cold.swap(false, Relaxed) {
+            // Read before the swap: threads that write the flag on every text would pass its
+            // cache line back and forth.
+            std::thread::scope(|s| {
+                let words = s.spawn(words);
+                let out = regexes();
+                (out, words.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            })
+        } else {
+            (regexes(), words())
+        };
         out.extend(more);
         out.sort_by_key(|a| (a.start, a.end, a.rule));
         out

@@ -293,10 +293,9 @@ pub fn parse_rules(text: &str, origin: &str) -> Result<Vec<Rule>> {
         // Never toml's own rendering, which quotes the offending line of the file.
         message: crate::config::toml_error(&e, text),
     })?;
-    // Parsing a pattern is most of a rule's load time; rules are independent, so they parse
-    // on every core (the order is kept).
-    use rayon::prelude::*;
-    file.rule.into_par_iter().map(|spec| spec.compile(origin)).collect()
+    // One thread: the built-in files are spread over two (see `builtin::rules`), and a rayon
+    // pool started here kept spinning on both cores through the rest of a one-page scan.
+    file.rule.into_iter().map(|spec| spec.compile(origin)).collect()
 }
 
 /// Loads user rules from a file, or every `*.toml` file in a folder (sorted, not recursive).
