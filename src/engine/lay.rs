@@ -63,6 +63,8 @@ const SYMPTOMS: &[&[u8]] = &[
     b"stiffness",
     b"tenderness",
 ];
+/// What a person feels in a body part besides its symptoms: "pressure in his chest".
+const FELT: &[&[u8]] = &[b"pressure", b"tightness", b"burning", b"heaviness", b"lump", b"rash", b"bruising"];
 /// How a body part is when it is unwell: "stiff neck", "swollen ankles".
 const SYMPTOM_STATES: &[&[u8]] =
     &[b"stiff", b"numb", b"swollen", b"sore", b"aching", b"bleeding", b"infected", b"inflamed", b"paralyzed"];
@@ -147,6 +149,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
         }
         let t = toks[i];
         let joined = |k: usize| chunk.joined(k);
+        let part_next = |k: usize| joined(k) && toks[k + 1].flags & BODY_PART != 0;
         // Injury: "broke her wrist", "fractured hip", "broken left arm".
         if t.flags & INJURY != 0 && t.shape != Shape::Upper {
             let mut k = i;
@@ -182,9 +185,32 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
             i += 2;
             continue;
         }
+        // A symptom in a part: "pressure in his chest", "numbness in her left hand". The cheap
+        // test first: the next word is "in".
+        if joined(i) && chunk.word(i + 1).eq_ignore_ascii_case(b"in") && t.shape != Shape::Upper {
+            let mut k = i + 1;
+            if joined(k) && chunk.word_in(k + 1, POSSESSIVES) {
+                k += 1;
+                if joined(k) && chunk.word_in(k + 1, SIDES) {
+                    k += 1;
+                }
+                if part_next(k) && (chunk.word_in(i, SYMPTOMS) || chunk.word_in(i, FELT)) {
+                    if let Some(rule) = rules.diagnosis {
+                        out.push(Candidate {
+                            rule,
+                            start: t.start,
+                            end: toks[k + 1].end,
+                            confidence: 0.6,
+                            evidence: 0,
+                        });
+                    }
+                    i = k + 2;
+                    continue;
+                }
+            }
+        }
         // A part in a state: "stiff neck", "swollen left ankle".
         // (Flags first: a word-list comparison on every token was measurable on 100 MB.)
-        let part_next = |k: usize| joined(k) && toks[k + 1].flags & BODY_PART != 0;
         if (part_next(i) || part_next(i + 1)) && t.shape != Shape::Upper && chunk.word_in(i, SYMPTOM_STATES) {
             let k = if joined(i) && chunk.word_in(i + 1, SIDES) { i + 1 } else { i };
             if part_next(k) {
@@ -322,6 +348,9 @@ mod tests {
         assert!(has("She woke up with a stiff neck.", "diagnosis", "stiff neck"));
         assert!(has("His swollen left ankle kept him off the court.", "diagnosis", "swollen left ankle"));
         assert!(has("Our intern had her tonsils out on Friday.", "procedure", "had her tonsils out"));
+        assert!(has("He felt a tightness in his chest on the stairs.", "diagnosis", "tightness in his chest"));
+        assert!(has("He felt a heaviness in his left arm at work.", "diagnosis", "heaviness in his left arm"));
+        assert!(health("The pressure in the cabin dropped. The burning in our hearts for the cause.").is_empty());
         assert!(health("He had his heart set on the trip. She held her hands out.").is_empty());
     }
 
