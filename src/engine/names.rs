@@ -1469,7 +1469,9 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
         if age_after(chunk, e) {
             on(F::N_AGE);
         }
-        if (after == b", " || single_space(after)) && n.flags & STAFF != 0 && n.shape == Shape::Upper {
+        // "Ida Moss, RN", "Ida Moss, PharmD": a credential is written with capitals inside.
+        let capitals = chunk.word(e + 1).iter().filter(|b| b.is_ascii_uppercase()).count();
+        if (after == b", " || single_space(after)) && n.flags & STAFF != 0 && capitals >= 2 {
             on(F::N_CRED);
         }
         if after == b", " && (e + 1..(e + 4).min(toks.len())).any(|k| toks[k].flags & STAFF_ROLE != 0) {
@@ -1622,12 +1624,20 @@ fn evidence(chunk: &Chunk, s: usize, e: usize) -> u32 {
     if age_after(chunk, e) {
         evidence |= EVIDENCE_PATIENT;
     }
-    // ", MD", " RN", ", PT, DPT", ", PharmD": credentials after a name.
-    if (after == b", " || single_space(after)) && !chunk.upper(e) {
+    // ", MD", " RN", ", PT, DPT", ", PharmD": credentials after a name. In capitals every word
+    // looks like one, so there only an unambiguous credential set off by commas counts
+    // ("VASQUELL, RN, WHO"; not "SCRANTON, PA" or "SMITH, DO NOT").
+    let upper = chunk.upper(e);
+    if after == b", " || single_space(after) && !upper {
         for k in (e + 1..(e + 4).min(toks.len())).take_while(|&k| k == e + 1 || chunk.gap_before(k) == b", ") {
             let w = chunk.word(k);
             let written = w.len() >= 2 && w.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2;
-            if written && (toks[k].flags & STAFF != 0 || CREDENTIALS.iter().any(|c| w.eq_ignore_ascii_case(c))) {
+            let credential = toks[k].flags & STAFF != 0 || CREDENTIALS.iter().any(|c| w.eq_ignore_ascii_case(c));
+            let plain = !upper
+                || toks[k].flags & STAFF != 0
+                    && !one_of(&lower(chunk, k), &["do", "pa", "od", "dr", "doctor", "nurse", "prof", "professor"])
+                    && chunk.gap_after(k).first().is_none_or(|b| matches!(b, b',' | b'.' | b';' | b'\n' | b')'));
+            if written && credential && plain {
                 evidence |= EVIDENCE_STAFF;
             }
         }
@@ -1670,6 +1680,15 @@ mod tests {
         assert_eq!(found(text), ["R. QUENNELL"]);
         // A caption's label before a room is not a name.
         assert!(found("Snapshot: \"RM 21 — TERMINAL CLEAN — READY FOR ADMIT\" nice work").is_empty());
+    }
+
+    #[test]
+    fn credentials_make_staff_in_capitals_and_in_mixed_shapes() {
+        let staff =
+            |text: &str| names(text).iter().all(|n| n.2 & super::EVIDENCE_STAFF != 0) && !names(text).is_empty();
+        assert!(staff("Our pharmacist of the year is Delpha Quirrell, PharmD, who runs the safety checks."));
+        assert!(staff("CONGRATULATIONS TO TEODORA VASQUELL, RN, WHO LEADS OUR SEPSIS TEAM."));
+        assert!(!staff("PT SEEN WITH HUSBAND ORLAN BEXLEY, DO NOT DISTURB AFTER 9."));
     }
 
     #[test]
