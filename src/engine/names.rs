@@ -517,24 +517,26 @@ fn acts_next(chunk: &Chunk, i: usize) -> bool {
         return false;
     }
     let w = lower(chunk, i + 1);
-    if one_of(&w, &["is", "was", "here", "re", "and", "at", "in", "on", "states", "called", "calls"]) {
-        return true;
-    }
-    let inflected = w.len() >= 5 && (w.ends_with(b"ed") || w.ends_with(b"ing"))
-        || w.len() >= 4 && w.ends_with(b"s") && !w.ends_with(b"ss") && !w.ends_with(b"us");
-    inflected && chunk.tokens[i + 1].flags & (FIRST | SURNAME) == 0
+    one_of(&w, &["is", "was", "here", "re", "and", "at", "in", "on", "states", "called", "calls"])
+        || inflected_next(chunk, i)
 }
 
-/// Whether the word after token `i` is a lower-case verb form a person's name can be the
-/// subject of ("laughs", "texted", "crying"): inflected, and no name itself.
+/// Whether the word after token `i` is a verb form a person's name can be the subject of
+/// ("laughs", "texted", "crying"): inflected, no name itself, and in lower case where the
+/// text has capitals to tell.
 fn inflected_next(chunk: &Chunk, i: usize) -> bool {
-    if i + 1 >= chunk.tokens.len() || !single_space(chunk.gap_after(i)) || chunk.tokens[i + 1].shape != Shape::Lower {
+    let toks = chunk.tokens;
+    if i + 1 >= toks.len() || !single_space(chunk.gap_after(i)) {
+        return false;
+    }
+    if chunk.casing[i + 1] == Casing::Mixed && toks[i + 1].shape != Shape::Lower {
         return false;
     }
     let w = chunk.word(i + 1);
-    let inflected = w.len() >= 5 && (w.ends_with(b"ed") || w.ends_with(b"ing"))
-        || w.len() >= 4 && w.ends_with(b"s") && !(w.ends_with(b"ss") || w.ends_with(b"us") || w.ends_with(b"is"));
-    inflected && chunk.tokens[i + 1].flags & (FIRST | SURNAME) == 0
+    let ends = |s: &[u8]| w.len() >= s.len() && w[w.len() - s.len()..].eq_ignore_ascii_case(s);
+    let inflected = w.len() >= 5 && (ends(b"ed") || ends(b"ing"))
+        || w.len() >= 4 && ends(b"s") && !(ends(b"ss") || ends(b"us") || ends(b"is"));
+    inflected && toks[i + 1].flags & (FIRST | SURNAME) == 0
 }
 
 /// What only a person is: a temper, a mood, a way with others ("Ida is so stubborn").
