@@ -1635,10 +1635,14 @@ fn evidence(chunk: &Chunk, s: usize, e: usize) -> u32 {
             let w = chunk.word(k);
             let written = w.len() >= 2 && w.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2;
             let credential = toks[k].flags & STAFF != 0 || CREDENTIALS.iter().any(|c| w.eq_ignore_ascii_case(c));
-            let plain = !upper
-                || toks[k].flags & STAFF != 0
-                    && !one_of(&lower(chunk, k), &["do", "pa", "od", "dr", "doctor", "nurse", "prof", "professor"])
-                    && chunk.gap_after(k).first().is_none_or(|b| matches!(b, b',' | b'.' | b';' | b'\n' | b')'));
+            let lw = lower(chunk, k);
+            let unambiguous = toks[k].flags & STAFF != 0
+                && !one_of(&lw, &["do", "pa", "od", "dr", "doctor", "nurse", "prof", "professor"])
+                || w.len() >= 3 && CREDENTIALS.iter().any(|c| lw == *c);
+            let gap = chunk.gap_after(k);
+            let set_off = gap.first().is_none_or(|b| matches!(b, b',' | b'.' | b';' | b'\n' | b')'))
+                || gap.trim_ascii_start().starts_with(b"(");
+            let plain = !upper || unambiguous && set_off;
             if written && credential && plain {
                 evidence |= EVIDENCE_STAFF;
             }
@@ -1690,6 +1694,8 @@ mod tests {
             |text: &str| names(text).iter().all(|n| n.2 & super::EVIDENCE_STAFF != 0) && !names(text).is_empty();
         assert!(staff("Our pharmacist of the year is Delpha Quirrell, PharmD, who runs the safety checks."));
         assert!(staff("CONGRATULATIONS TO TEODORA VASQUELL, RN, WHO LEADS OUR SEPSIS TEAM."));
+        assert!(staff("• ORSOLYA KRANTZ, RN (ONCOLOGY) — FOR THE NEW TEACH-BACK CHECKLIST"));
+        assert!(staff("THANKS TO BRANNOCK HYDE, RRT, FOR THE HIGH-FLOW TRAINING."));
         assert!(!staff("PT SEEN WITH HUSBAND ORLAN BEXLEY, DO NOT DISTURB AFTER 9."));
     }
 
