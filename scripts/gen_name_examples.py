@@ -100,6 +100,13 @@ POSITIVE = [
     "Photo: {P} with the team.",
     "Written by {P}.",
     "{P} and {P2} {done}.",
+    "{P}\n{n} {Org} Lane\nApt {n}\n{Place}",
+    "{P}\n\n{n} {Org} Road\n{Place} {n}{n}",
+    "Why is {G} so {trait} today?",
+    "We thanked {P} for {help}.",
+    "I told {G} about {event}.",
+    "Is anyone else a huge {F} fan?",
+    "Reading the new {F} novel on the night shift.",
 ]
 NEGATIVE = [
     "{Org} {Kind} opens a new wing this spring.",
@@ -115,6 +122,11 @@ NEGATIVE = [
     "{Caps1} {Caps2}. {Caps3} {Caps4}.",
     "Visit the {Org} {Kind} gift shop.",
     "The {Dept} department is on the {Ordinal} floor.",
+    "{Org} {Kind}\n{n} {Org} Road\n{Place}",
+    "{Heading}\n{n} {Org} Lane",
+    "We thanked {Org} {Kind} for {help}.",
+    "The {Place} concert raised money for {event}.",
+    "Why is {Place} so {trait} in {Month}?",
 ]
 DONE = ["finished chemo last week", "rang the bell on Friday", "walked the whole hallway",
         "turned ninety on Sunday", "came home after surgery", "ran the five-mile loop", "started rehab",
@@ -123,6 +135,7 @@ DONE = ["finished chemo last week", "rang the bell on Friday", "walked the whole
 EVENTS = ["the new job", "the marathon", "graduating", "the retirement party", "ten years on the unit"]
 HELP = ["the flowers", "the quilts", "organizing the drive", "the kind words", "the donation"]
 QUESTIONS = ["can we move the visit?", "the forms are attached.", "see you at noon.", "how was the weekend?"]
+TRAITS = ["stubborn", "funny", "kind", "brave", "quiet", "cheerful", "grumpy", "busy", "calm"]
 RELS = ["daughter", "son", "husband", "wife", "mother", "father", "neighbour", "grandson", "sister", "brother"]
 THINGS = ["extra blankets", "the newspaper", "a decaf", "the remote", "more ice"]
 TITLES = ["Mr.", "Mrs.", "Ms.", "Miss", "Mr", "Mrs", "Ms"]
@@ -174,7 +187,7 @@ def fill(m, template, rng):
             v = {
                 "done": lambda: rng.choice(DONE), "event": lambda: rng.choice(EVENTS),
                 "help": lambda: rng.choice(HELP), "question": lambda: rng.choice(QUESTIONS),
-                "rel": lambda: rng.choice(RELS), "thing": lambda: rng.choice(THINGS),
+                "rel": lambda: rng.choice(RELS), "trait": lambda: rng.choice(TRAITS), "thing": lambda: rng.choice(THINGS),
                 "T": lambda: rng.choice(TITLES), "n": lambda: str(rng.randint(2, 48)),
                 "age": lambda: str(rng.randint(19, 97)), "Org": lambda: m.family(),
                 "Kind": lambda: rng.choice(KINDS), "Place": lambda: invented(rng),
@@ -220,6 +233,16 @@ def whiteboard(m, rng):
     for k in range(rng.randint(1, 3)):
         if k:
             out += rng.choice([" | ", "; ", " / "])
+        if rng.random() < 0.3:
+            # A census line: a bare room number, the name, the problem ("512 NAME CHF").
+            out += "%d " % rng.randint(101, 940)
+            if rng.random() < 0.75:
+                name = m.family().upper()
+                spans.append((len(out), len(out) + len(name)))
+                out += name + " " + rng.choice(BOARD_FACTS)
+            else:
+                out += rng.choice(BOARD_EMPTY)
+            continue
         out += "%s %d%s" % (rng.choice(["RM", "ROOM", "BED", "BAY"]), rng.randint(2, 48), sep)
         if rng.random() < 0.75:
             fam, giv = m.family().upper(), m.given().upper()

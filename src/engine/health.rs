@@ -9,7 +9,9 @@
 //! defines for a disease ("adenomatous polyposis coli (APC)") are learned and found again.
 
 use super::detectors::{single_space, Chunk, DetectorRules};
-use super::lexicon::{self, Shape, DIAGNOSIS, DISEASE_HEAD, FIRST, FUNCTION, MEDICATION, NOT_NAME, PROCEDURE, SURNAME};
+use super::lexicon::{
+    self, Shape, DIAGNOSIS, DISEASE_HEAD, ENGLISH, FIRST, FUNCTION, MEDICATION, NOT_NAME, PROCEDURE, SURNAME,
+};
 use super::Candidate;
 
 /// Evidence bit on a health candidate: the whole span is a dictionary term (so it can be shown
@@ -402,6 +404,7 @@ fn whole_value(chunk: &Chunk, i: usize) -> bool {
 /// not inside an earlier term), or `i` when there are none.
 fn modifiers_before(chunk: &Chunk, i: usize, floor: usize) -> usize {
     let toks = chunk.tokens;
+    let abbreviation = toks[i].shape == Shape::Upper && chunk.word(i).len() <= 5;
     let mut first = i;
     while first > floor && i - first < 3 {
         let p = first - 1;
@@ -411,7 +414,11 @@ fn modifiers_before(chunk: &Chunk, i: usize, floor: usize) -> usize {
         }
         let t = toks[p];
         let w = chunk.word(p);
+        // Before an abbreviation, a name no English word list holds is a person on a census
+        // line ("402 RUIZ PNA"), not a modifier; before a word it is an eponym ("Wilms tumor").
+        let person = abbreviation && t.flags & (FIRST | SURNAME) != 0 && t.flags & (ENGLISH | DIAGNOSIS) == 0;
         if t.flags & (FUNCTION | NOT_NAME) != 0
+            || person
             || !w.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'\'')
         {
             break;

@@ -173,6 +173,9 @@ features! {
     P_ROOM = "prev-room",
     N_WHO = "next-who",
     N_TRAIT = "next-trait",
+    N_ADDRESS = "next-line-address",
+    P_OBJECT_VERB = "prev-object-verb",
+    N_WORK = "next-work-noun",
 }
 
 /// The word classes a run's words are counted in (the order of the `HAS_…` features).
@@ -581,20 +584,27 @@ const TRAIT: &[&str] = &[
     "nervous",
     "scared",
     "lonely",
+    "cheerful",
 ];
 /// Words between the copula and the trait ("is so", "was always").
 const INTENSIFIER: &[&str] = &["so", "very", "really", "too", "always", "just", "such", "quite", "super", "still"];
 
 /// Whether a trait follows the name ending at token `e`: "Ida is so stubborn", "Lee was kind".
-fn trait_after(chunk: &Chunk, e: usize) -> bool {
+/// Also asked the other way round: "Why is Ida so stubborn?".
+fn trait_after(chunk: &Chunk, s: usize, e: usize) -> bool {
     let toks = chunk.tokens;
-    if e + 2 >= toks.len()
-        || !single_space(chunk.gap_after(e))
-        || !one_of(&lower(chunk, e + 1), &["is", "was", "seems"])
-    {
+    let copula = |k: usize| one_of(&lower(chunk, k), &["is", "was", "seems", "isn't", "wasn't"]);
+    let asked = s > 0 && single_space(chunk.gap_before(s)) && copula(s - 1);
+    if e + 1 >= toks.len() || !single_space(chunk.gap_after(e)) {
         return false;
     }
-    let mut k = e + 2;
+    let mut k = if asked {
+        e + 1
+    } else if e + 2 < toks.len() && copula(e + 1) {
+        e + 2
+    } else {
+        return false;
+    };
     while k + 1 < toks.len() && k < e + 4 && one_of(&lower(chunk, k), INTENSIFIER) {
         k += 1;
     }
@@ -658,7 +668,10 @@ fn trim_leading(chunk: &Chunk, mut s: usize, e: usize) -> usize {
     let toks = chunk.tokens;
     while s < e {
         let t = toks[s];
-        let weak = !is_name(t.flags) || !strong(chunk, s) || t.flags & ROLE != 0;
+        // A common given name that is no everyday word ("Anna", "Heather") stays: only words
+        // people mostly use as words ("Ask", "Will") are dropped.
+        let given = t.flags & COMMON_FIRST != 0 && class(chunk, s) != Class::NameWord10;
+        let weak = !is_name(t.flags) || !strong(chunk, s) && !given || t.flags & ROLE != 0;
         let sure_next = strong(chunk, s + 1) && toks[s + 1].flags & FIRST != 0 || toks[s + 1].shape == Shape::Initial;
         if weak && sure_next && (chunk.sentence_start(s) || !is_name(t.flags)) {
             s += 1;
@@ -870,7 +883,16 @@ fn typed_lower(chunk: &Chunk, i: usize) -> bool {
         && single_space(chunk.gap_after(i))
         && (one_of(&lower(chunk, i + 1), PERSON_VERB) && chunk.word(i + 1) != b"and" || inflected_next(chunk, i));
     let greeted = i > 0 && single_space(chunk.gap_before(i)) && one_of(&lower(chunk, i - 1), GREETING);
-    acts || greeted
+    // "my name is ida", "call me ida", "named ida".
+    let named = i > 0
+        && single_space(chunk.gap_before(i))
+        && (lower(chunk, i - 1) == b"named"
+            || i >= 2
+                && matches!(
+                    (lower(chunk, i - 2).as_slice(), lower(chunk, i - 1).as_slice()),
+                    (b"name", b"is") | (b"call", b"me") | (b"known", b"as")
+                ));
+    acts || greeted || named
 }
 
 /// Returns where a name's span starts: at a courtesy or clinician title right before it
@@ -1134,6 +1156,60 @@ const PERSON_VERB: &[&str] = &[
 ];
 /// Words before a name that introduce a person in a credit or a match-up ("starring Ida Moss",
 /// "Moss vs Lee"), besides the person nouns of [`super::describe`].
+/// Verbs whose object is usually a person: "had given Ida his address", "thanked Lee".
+const OBJECT_VERB: &[&str] = &[
+    "gave",
+    "given",
+    "give",
+    "told",
+    "tell",
+    "asked",
+    "ask",
+    "thanked",
+    "thank",
+    "met",
+    "texted",
+    "emailed",
+    "messaged",
+    "hugged",
+    "kissed",
+    "married",
+    "invited",
+    "helped",
+    "introduced",
+    "welcomed",
+    "congratulated",
+    "congratulate",
+    "reminded",
+    "remind",
+    "paged",
+    "page",
+    "interviewed",
+    "nominated",
+];
+
+/// What a person's name qualifies when it is the author or the artist: "the Ida Moss novel",
+/// "a huge Lee fan".
+const WORK: &[&str] = &[
+    "novel",
+    "novels",
+    "concert",
+    "concerts",
+    "album",
+    "albums",
+    "song",
+    "songs",
+    "lyrics",
+    "fan",
+    "fans",
+    "biography",
+    "memoir",
+    "poem",
+    "poems",
+    "interview",
+    "solo",
+];
+
 const PERSON_BEFORE: &[&str] = &["starring", "featuring", "feat", "ft", "vs", "versus", "costarring", "co-starring"];
 /// Words for a place in a ward, before its number.
 const ROOM: &[&str] = &["room", "rm", "bed", "bay", "suite"];
@@ -1435,6 +1511,9 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
             if one_of(&pw, POSSESSIVE) {
                 on(F::P_POSS);
             }
+            if one_of(&pw, OBJECT_VERB) {
+                on(F::P_OBJECT_VERB);
+            }
             if pw.iter().all(u8::is_ascii_digit) {
                 on(F::P_NUMBER);
             }
@@ -1483,7 +1562,7 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
         if (single_space(after) || after == b", ") && matches!(nw.as_slice(), b"who" | b"whose" | b"whom") {
             on(F::N_WHO);
         }
-        if trait_after(chunk, e) {
+        if trait_after(chunk, s, e) {
             on(F::N_TRAIT);
         }
         if single_space(after) && one_of(&nw, PERSON_VERB) {
@@ -1512,6 +1591,19 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
         }
         if n.shape == Shape::Other && chunk.word(e + 1)[0].is_ascii_digit() {
             on(F::N_NUMBER);
+            // "Ida Moss⏎12 Larch Lane": a line of its own above a street line is an addressee.
+            let house = chunk.word(e + 1).iter().take_while(|b| b.is_ascii_digit()).count() <= 5;
+            if line_start && line_end && house && e + 2 < toks.len() && single_space(chunk.gap_after(e + 1)) {
+                let street = toks[e + 2];
+                if matches!(street.shape, Shape::Capitalized | Shape::Upper | Shape::Lower | Shape::Other)
+                    && chunk.word(e + 2)[0].is_ascii_alphabetic()
+                {
+                    on(F::N_ADDRESS);
+                }
+            }
+        }
+        if single_space(after) && one_of(&nw, WORK) {
+            on(F::N_WORK);
         }
         if single_space(after) && n.shape == Shape::Lower && casing == Casing::Mixed {
             on(F::N_LOWER);
@@ -1678,6 +1770,25 @@ mod tests {
         // Everyday words stay words, and a name word needs a person's place.
         assert!(found("The mark faded slowly and we will grace the Stage.").is_empty());
         assert!(found("We planted the priscilla rose in the Garden.").is_empty());
+    }
+
+    #[test]
+    fn an_addressee_line_above_a_street_line() {
+        assert_eq!(found("Odalys Brennick\n14 Quarry Lane\nApt 3\nFernhollow"), ["Odalys Brennick"]);
+        // A common given name that is also a rare English word starts the name ("Anna").
+        assert_eq!(found("Anna Quellberg\n\n27 Tannery Road\nLowmarsh"), ["Anna Quellberg"]);
+    }
+
+    #[test]
+    fn a_short_text_without_capitals_is_lower_case() {
+        assert_eq!(found("my name is rosalind"), ["rosalind"]);
+        assert_eq!(found("Hi all, my name is rosalind and I run the Book club."), ["rosalind"]);
+    }
+
+    #[test]
+    fn a_trait_asked_about_marks_a_person() {
+        assert_eq!(found("Why is Odette so stubborn about the diet?"), ["Odette"]);
+        assert!(found("Why is Odette on the list?").is_empty());
     }
 
     #[test]

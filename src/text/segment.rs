@@ -134,7 +134,7 @@ const ABBREVIATIONS: &[&[u8]] = &[
 /// Returns the blocks and sentences of `text`.
 pub fn segment(text: &[u8]) -> Segmentation {
     let mut seg = Segmentation::default();
-    let doc_casing = casing(text, Casing::Mixed);
+    let doc_casing = casing(text, Casing::Mixed, true);
     let mut open: Option<Open> = None;
     let mut at = 0;
     while at < text.len() {
@@ -335,8 +335,9 @@ fn trim(text: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
     (s, e)
 }
 
-/// Returns how `bytes` are written; texts with few letters take `fallback`.
-fn casing(bytes: &[u8], fallback: Casing) -> Casing {
+/// Returns how `bytes` are written; texts with few letters take `fallback` (`whole`: `bytes` is
+/// the whole text, not a block of it).
+fn casing(bytes: &[u8], fallback: Casing, whole: bool) -> Casing {
     let (mut upper, mut lower, mut words, mut capital_words) = (0usize, 0usize, 0usize, 0usize);
     let mut in_word = false;
     for &b in bytes {
@@ -355,7 +356,9 @@ fn casing(bytes: &[u8], fallback: Casing) -> Casing {
         in_word = letter || b.is_ascii_digit() || b == b'\'' || b >= 0x80;
     }
     if upper + lower < 16 {
-        return fallback;
+        // A short text typed without one capital ("my name is ida") is lower case; a short
+        // block inside a longer text takes the text's casing.
+        return if fallback == Casing::Mixed && upper == 0 && words >= 3 && whole { Casing::Lower } else { fallback };
     }
     if upper >= 8 && upper > lower * 3 {
         Casing::Upper
@@ -368,7 +371,7 @@ fn casing(bytes: &[u8], fallback: Casing) -> Casing {
 
 fn push_block(text: &[u8], seg: &mut Segmentation, start: usize, end: usize, kind: BlockKind, doc: Casing) {
     let index = seg.blocks.len();
-    let block_casing = casing(&text[start..end], doc);
+    let block_casing = casing(&text[start..end], doc, false);
     seg.blocks.push(Block { start, end, kind, casing: block_casing });
     if matches!(kind, BlockKind::Table | BlockKind::Data | BlockKind::Heading) {
         seg.sentences.push(Sentence { start, end, block: index });
