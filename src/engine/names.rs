@@ -285,30 +285,10 @@ pub fn warm_up() {
 
 /// Appends name candidates of `chunk` to `out`.
 pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, _scratch: &mut Vec<u8>) {
-    let runs = candidates(chunk);
-    let model = model();
-    let seen = Seen::new(chunk, &runs);
+    let (runs, weighed) = weigh(chunk);
     let staff = staff_words(chunk, &runs);
-    let mut active = Vec::with_capacity(32);
-    for (k, r) in runs.iter().enumerate() {
-        let p = if only_initials(chunk, r) {
-            // "initials Q.L.M.", "Mr. K.": a person written as initials, by rule.
-            if initials_introduced(chunk, r.first, r.last) {
-                0.85
-            } else {
-                continue;
-            }
-        } else {
-            active.clear();
-            features(chunk, &runs, k, &seen, &mut active);
-            let p = model.probability(&active, chunk.casing[r.first]);
-            if r.kin {
-                p.max(KIN_NAME)
-            } else {
-                p
-            }
-        };
-        if p < EMIT_MIN {
+    for (r, w) in runs.iter().zip(&weighed) {
+        if w.p < EMIT_MIN {
             continue;
         }
         let mut evidence = evidence(chunk, r.first, r.last);
@@ -321,10 +301,59 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, _scratch: &mut
             rule,
             start: title_start(chunk, r.first),
             end: name_end(chunk, r.last),
-            confidence: p,
+            confidence: w.p,
             evidence,
         });
     }
+}
+
+/// A run this likely a name makes its words known names for the rest of the chunk, as a name
+/// from the lists does ("Aroha Tipene, RN, … Aroha led the redesign").
+const SURE_P: f32 = 0.9;
+
+/// A candidate run weighed: its active features and probabilities.
+struct Weighed {
+    /// Indices into [`FEATURES`] (empty for initials decided by rule).
+    active: Vec<usize>,
+    /// The model's probability (0 for initials decided by rule).
+    model_p: f32,
+    /// The probability reported: the model's, or a rule's for initials and relatives' names.
+    p: f32,
+    /// Initials only: decided by rule, not by the model.
+    by_rule: bool,
+}
+
+/// Returns the candidate runs of `chunk` and how each is weighed. Two passes: the first finds
+/// the runs the model is sure of, the second weighs every run again with those counted as
+/// sure names for the features that look at the other runs (seen elsewhere, lists).
+fn weigh(chunk: &Chunk) -> (Vec<Run>, Vec<Weighed>) {
+    let runs = candidates(chunk);
+    let mut seen = Seen::new(chunk, &runs);
+    let mut weighed = weigh_runs(chunk, &runs, &seen);
+    let sure: Vec<bool> = weighed.iter().map(|w| !w.by_rule && w.p >= SURE_P).collect();
+    if seen.promote(&sure) {
+        weighed = weigh_runs(chunk, &runs, &seen);
+    }
+    (runs, weighed)
+}
+
+fn weigh_runs(chunk: &Chunk, runs: &[Run], seen: &Seen) -> Vec<Weighed> {
+    let model = model();
+    let mut out = Vec::with_capacity(runs.len());
+    for (k, r) in runs.iter().enumerate() {
+        if only_initials(chunk, r) {
+            // "initials Q.L.M.", "Mr. K.": a person written as initials, by rule.
+            let p = if initials_introduced(chunk, r.first, r.last) { 0.85 } else { 0.0 };
+            out.push(Weighed { active: Vec::new(), model_p: 0.0, p, by_rule: true });
+            continue;
+        }
+        let mut active = Vec::with_capacity(32);
+        features(chunk, runs, k, seen, &mut active);
+        let model_p = model.probability(&active, chunk.casing[r.first]);
+        let p = if r.kin { model_p.max(KIN_NAME) } else { model_p };
+        out.push(Weighed { active, model_p, p, by_rule: false });
+    }
+    out
 }
 
 /// One candidate with its evidence, for training and for explaining a decision.
@@ -340,31 +369,29 @@ pub struct Explained {
     pub probability: f32,
 }
 
-/// Returns every name candidate of `chunk` with its features and probability (what
-/// `scripts/train_names.py` fits the model on).
+/// Returns every name candidate of `chunk` the model weighs, with its features and
+/// probability (what `scripts/train_names.py` fits the model on).
 pub fn explain(chunk: &Chunk) -> Vec<Explained> {
-    let runs: Vec<Run> = candidates(chunk).into_iter().filter(|r| !only_initials(chunk, r)).collect();
-    let seen = Seen::new(chunk, &runs);
+    let (runs, weighed) = weigh(chunk);
     let mut out = Vec::new();
-    let mut active = Vec::new();
-    for (k, r) in runs.iter().enumerate() {
-        active.clear();
-        features(chunk, &runs, k, &seen, &mut active);
-        let casing = chunk.casing[r.first];
-        let suffix = match casing {
+    for (r, w) in runs.iter().zip(&weighed) {
+        if w.by_rule {
+            continue;
+        }
+        let suffix = match chunk.casing[r.first] {
             Casing::Mixed => None,
             Casing::Upper => Some("@upper"),
             Casing::Lower => Some("@lower"),
         };
-        let mut names: Vec<String> = active.iter().map(|&f| FEATURES[f].to_string()).collect();
+        let mut names: Vec<String> = w.active.iter().map(|&f| FEATURES[f].to_string()).collect();
         if let Some(sfx) = suffix {
-            names.extend(active.iter().map(|&f| format!("{}{sfx}", FEATURES[f])));
+            names.extend(w.active.iter().map(|&f| format!("{}{sfx}", FEATURES[f])));
         }
         out.push(Explained {
             start: title_start(chunk, r.first),
             end: name_end(chunk, r.last),
             features: names,
-            probability: model().probability(&active, casing),
+            probability: w.model_p,
         });
     }
     out
@@ -1273,7 +1300,10 @@ fn staff_words(chunk: &Chunk, runs: &[Run]) -> Vec<u64> {
     for r in runs {
         if evidence(chunk, r.first, r.last) & EVIDENCE_STAFF != 0 {
             for i in r.first..=r.last {
-                if chunk.tokens[i].shape != Shape::Initial && is_name(chunk.tokens[i].flags) || strong(chunk, i) {
+                // Name words, and words no list knows ("Aroha Tipene, RN … Aroha led"); not
+                // everyday words, which may be anyone's.
+                let word = is_name(chunk.tokens[i].flags) || class(chunk, i) == Class::Unknown;
+                if chunk.tokens[i].shape != Shape::Initial && word || strong(chunk, i) {
                     out.push(word_key(chunk, i));
                 }
             }
@@ -1317,17 +1347,38 @@ impl Seen {
             by_run.push(words);
             sure.push(strong_words >= 1 && names >= 2 || strong_words >= 2 || r.kin);
         }
-        let mut all: Vec<u64> =
-            by_run.iter().zip(&sure).filter(|(_, s)| **s).flat_map(|(w, _)| w.iter().copied()).collect();
-        all.sort_unstable();
-        let mut sure_words: Vec<(u64, usize)> = Vec::new();
-        for h in all {
-            match sure_words.last_mut() {
-                Some((w, n)) if *w == h => *n += 1,
-                _ => sure_words.push((h, 1)),
+        let mut seen = Seen { sure_words: Vec::new(), by_run, sure };
+        seen.tally();
+        seen
+    }
+
+    /// Marks the runs the model is sure of as sure too; returns whether any was not before.
+    fn promote(&mut self, sure: &[bool]) -> bool {
+        let mut changed = false;
+        for (mine, &model) in self.sure.iter_mut().zip(sure) {
+            if model && !*mine {
+                *mine = true;
+                changed = true;
             }
         }
-        Seen { sure_words, by_run, sure }
+        if changed {
+            self.tally();
+        }
+        changed
+    }
+
+    /// Counts the words of the sure runs.
+    fn tally(&mut self) {
+        let mut all: Vec<u64> =
+            self.by_run.iter().zip(&self.sure).filter(|(_, s)| **s).flat_map(|(w, _)| w.iter().copied()).collect();
+        all.sort_unstable();
+        self.sure_words.clear();
+        for h in all {
+            match self.sure_words.last_mut() {
+                Some((w, n)) if *w == h => *n += 1,
+                _ => self.sure_words.push((h, 1)),
+            }
+        }
     }
 
     /// Returns whether a word of run `k` is in a sure run elsewhere. Counts, not a scan of the
@@ -1843,6 +1894,16 @@ mod tests {
         assert_eq!(n.len(), 1);
         assert_eq!(n[0].0, "Dr. Ilse Varnholt-Berg");
         assert!(n[0].2 & super::EVIDENCE_STAFF != 0);
+    }
+
+    #[test]
+    fn a_sure_name_makes_its_given_name_known_later() {
+        // No list holds these words: the full name with a credential is sure, so the given
+        // name alone later is the same person, and staff like them.
+        let n = names("Team award — Tavita Oloapu, RN, Cardiology. Tavita rebuilt the handoff checklist.");
+        let got: Vec<&str> = n.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(got, ["Tavita Oloapu", "Tavita"]);
+        assert!(n.iter().all(|x| x.2 & super::EVIDENCE_STAFF != 0));
     }
 
     #[test]
