@@ -246,8 +246,8 @@ def build_english_grades() -> dict[str, set[str]]:
 # imaging, lines and care settings that ALL-CAPS notes are full of, and that are never names.
 CLINICAL_ABBREVIATIONS = """
 abd abg abgs abx ac acls adl adls afib aki ama amb aox3 aox4 a&o ap aptt ards art asa asap av avr
-bcx bid bipap bka bm bmp bmi bnp bp bph bpm bs bsa bun bx ca cabg cad cbc cbg cc ccu cdiff cg chf
-ckd cl cmp cmv cns co2 copd cp cpap cpk cr crp crrt csf ct cta cts cv cva cvc cvp cx cxr d5w
+bcx bid bipap bka bm bmp bmi bnp bp bph bpm bs bsa bun bx ca cabg cad cauti cbc cbg cc ccu cdiff cg chf
+ckd cl clabsi cmp cmv cns co2 copd cp cpap cpk cr crp crrt csf ct cta cts cv cva cvc cvp cx cxr d5w
 d5ns dc dcd ddx dka dm dm2 dme dnr dni doe dr drsg dsg dvt dx dz ebl ecg echo ed eeg egd egfr ekg
 emg ems ent eomi er esr esrd ett etoh ext fen ffp fhr fio2 fsbg fu fx gcs gerd gfr gi gsw gtt gu
 gyn hb hba1c hct hd hdl heent hep hgb hh hjr hld hob hpi hr hs hsv htn hx iabp ibd ibs icd icp
@@ -293,6 +293,8 @@ def build_ambiguous_names(first: set[str], last: set[str], english: set[str]) ->
 CURATED_DIAGNOSES = """
 stroke|mini stroke|mini-stroke|tia|transient ischemic attack|heart attack|heart attacks|cardiac arrest
 heart failure|congestive heart failure|chf|heart disease|coronary artery disease|afib|a-fib
+cauti|clabsi|catheter-associated urinary tract infection|central line-associated bloodstream infection
+hospital-acquired infection|hospital-acquired pneumonia|surgical site infection
 atrial fibrillation|arrhythmia|irregular heartbeat|heart murmur|high blood pressure|hypertension
 low blood pressure|hypotension|high cholesterol|hyperlipidemia|cholesterol problems|angina|mi
 myocardial infarction|stemi|nstemi|pulmonary embolism|blood clot|blood clots|dvt|deep vein thrombosis

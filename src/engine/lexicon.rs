@@ -355,9 +355,15 @@ pub fn longest_phrase(
     while j + 1 < tokens.len() && j - i < 8 {
         let next = tokens[j + 1];
         let gap = &text[tokens[j].end..next.start];
-        // Words join across spaces, and across an initial's period ("C. diff").
+        // Words join across spaces, across an initial's period ("C. diff") and across a
+        // plural possessive's apostrophe ("Graves' disease" is "Graves disease").
         let initial = tokens[j].end - tokens[j].start == 1 && gap == b". ";
-        if !initial && (gap.is_empty() || gap.len() > 2 || !gap.iter().all(|b| *b == b' ' || *b == b'\t')) {
+        let plural_possessive = (gap == b"' " || gap == "’ ".as_bytes())
+            && text[tokens[j].end - 1].eq_ignore_ascii_case(&b's');
+        if !initial
+            && !plural_possessive
+            && (gap.is_empty() || gap.len() > 2 || !gap.iter().all(|b| *b == b' ' || *b == b'\t'))
+        {
             break;
         }
         scratch.push(b' ');
