@@ -18,7 +18,9 @@
 //!   -plasty, -scopy, -graphy, -centesis) → procedure.
 
 use super::detectors::{single_space, Chunk, DetectorRules};
-use super::lexicon::{Shape, BODY_PART, CARE_OBJECT, CLIN_ABBR, DIAGNOSIS, INJURY, MEDICATION, PROCEDURE, PROC_HEAD};
+use super::lexicon::{
+    Shape, BODY_PART, CARE_OBJECT, CARE_TARGET, CLIN_ABBR, DIAGNOSIS, INJURY, MEDICATION, PROCEDURE, PROC_HEAD,
+};
 use super::Candidate;
 
 const POSSESSIVES: &[&[u8]] = &[b"his", b"her", b"their", b"my", b"your", b"our", b"a", b"the", b"both", b"its"];
@@ -285,12 +287,14 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
             i += 1;
             continue;
         }
-        // Procedure shapes: "thyroid checks", "CT scan", "flu shots", "port flush", "colectomy".
+        // Procedure shapes: "thyroid checks", "CT scan", "flu shots", "port flush", "voice
+        // therapy", "colectomy".
         if let Some(rule) = rules.procedure {
             if t.flags & PROC_HEAD != 0 && i > 0 && single_space(chunk.gap_before(i)) && !covered[i - 1] {
                 let p = toks[i - 1];
                 let abbreviation = p.shape == Shape::Upper && (2..=4).contains(&(p.end - p.start)) && !chunk.upper(i);
-                if p.flags & (BODY_PART | CARE_OBJECT | DIAGNOSIS | MEDICATION | PROCEDURE | CLIN_ABBR) != 0
+                if p.flags & (BODY_PART | CARE_OBJECT | CARE_TARGET | DIAGNOSIS | MEDICATION | PROCEDURE | CLIN_ABBR)
+                    != 0
                     || abbreviation
                 {
                     out.push(Candidate { rule, start: p.start, end: t.end, confidence: 0.65, evidence: 0 });
@@ -362,6 +366,11 @@ mod tests {
         assert!(has("Two years after his knee reconstruction he ran again.", "procedure", "knee reconstruction"));
         assert!(has("She needs a drain flush every Monday.", "procedure", "drain flush"));
         assert!(!has("The road reconstruction ends in May.", "procedure", "road reconstruction"));
+        // What a test or a therapy is of, besides a body part.
+        assert!(has("He starts speech therapy after the stroke.", "procedure", "speech therapy"));
+        assert!(has("Her port flush is due on Tuesday.", "procedure", "port flush"));
+        assert!(has("Free sugar checks at the fair.", "procedure", "sugar checks"));
+        assert!(!has("The port authority checks every container.", "procedure", "authority checks"));
     }
 
     #[test]

@@ -15,10 +15,10 @@
 
 use super::table::Table;
 pub use super::table::{
-    fingerprint, fingerprint_ascii_lower, AMBIGUOUS, AMBIGUOUS_PLACE, BODY_PART, CARE_OBJECT, CLIN_ABBR, COMMON_FIRST,
-    COMMON_SURNAME, DIAGNOSIS, DISEASE_HEAD, ENGLISH, ENG_10, ENG_35, ENG_50, ENG_70, FIRST, FUNCTION, INJURY, LISTS,
-    MEDICATION, NOT_NAME, ORG, PARTICLE, PLACE, PLACE_PREP, PREFIX, PROCEDURE, PROC_HEAD, ROLE, STAFF, STAFF_ROLE,
-    STATE, SURNAME, TITLE,
+    fingerprint, fingerprint_ascii_lower, AMBIGUOUS, AMBIGUOUS_PLACE, BODY_PART, CARE_OBJECT, CARE_TARGET, CLIN_ABBR,
+    COMMON_FIRST, COMMON_SURNAME, DIAGNOSIS, DISEASE_HEAD, ENGLISH, ENG_10, ENG_35, ENG_50, ENG_70, FIRST, FUNCTION,
+    INJURY, LISTS, MEDICATION, NOT_NAME, ORG, PARTICLE, PLACE, PLACE_PREP, PREFIX, PROCEDURE, PROC_HEAD, ROLE, STAFF,
+    STAFF_ROLE, STATE, SURNAME, TITLE,
 };
 
 /// The table compiled from `rules/dicts/` by `build.rs`.
@@ -358,8 +358,8 @@ pub fn longest_phrase(
         // Words join across spaces, across an initial's period ("C. diff") and across a
         // plural possessive's apostrophe ("Graves' disease" is "Graves disease").
         let initial = tokens[j].end - tokens[j].start == 1 && gap == b". ";
-        let plural_possessive = (gap == b"' " || gap == "’ ".as_bytes())
-            && text[tokens[j].end - 1].eq_ignore_ascii_case(&b's');
+        let plural_possessive =
+            (gap == b"' " || gap == "’ ".as_bytes()) && text[tokens[j].end - 1].eq_ignore_ascii_case(&b's');
         if !initial
             && !plural_possessive
             && (gap.is_empty() || gap.len() > 2 || !gap.iter().all(|b| *b == b' ' || *b == b'\t'))

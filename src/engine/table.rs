@@ -80,6 +80,9 @@ pub const INJURY: u32 = 1 << 28;
 pub const CARE_OBJECT: u32 = 1 << 29;
 /// A head noun that makes the medical words before it a procedure (scan, biopsy, replacement).
 pub const PROC_HEAD: u32 = 1 << 30;
+/// What a test or a therapy is of, besides a body part (pressure, voice, swallow, port): "blood
+/// pressure checks", "voice therapy", "port flush".
+pub const CARE_TARGET: u32 = 1 << 31;
 
 const FIRST_NAMES: &str = include_str!("../../rules/dicts/first-names.txt");
 const SURNAMES: &str = include_str!("../../rules/dicts/surnames.txt");
@@ -201,6 +204,7 @@ pub fn cue_flag(name: &str) -> u32 {
         "injury" => INJURY,
         "care-object" => CARE_OBJECT,
         "procedure-head" => PROC_HEAD,
+        "care-target" => CARE_TARGET,
         _ => 0,
     }
 }
