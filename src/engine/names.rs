@@ -21,8 +21,9 @@
 
 use super::detectors::{single_space, Chunk};
 use super::lexicon::{
-    self, Shape, BODY_PART, CLIN_ABBR, COMMON_FIRST, COMMON_SURNAME, DIAGNOSIS, DISEASE_HEAD, ENGLISH, ENG_10, ENG_35,
-    FIRST, MEDICATION, NOT_NAME, ORG, PARTICLE, PLACE, PLACE_PREP, ROLE, STAFF, STAFF_ROLE, STATE, SURNAME, TITLE,
+    self, Shape, BODY_PART, CARE_OBJECT, CARE_TARGET, CLIN_ABBR, COMMON_FIRST, COMMON_SURNAME, DIAGNOSIS, DISEASE_HEAD,
+    ENGLISH, ENG_10, ENG_35, FIRST, MEDICATION, NOT_NAME, ORG, PARTICLE, PLACE, PLACE_PREP, ROLE, STAFF, STAFF_ROLE,
+    STATE, SURNAME, TITLE,
 };
 use super::model::Model;
 use super::Candidate;
@@ -720,7 +721,10 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
             return true;
         }
     }
-    if after.starts_with(b" &") || chunk.gap_before(s).ends_with(b"& ") {
+    // "Johnson & Johnson", "Marks & Spencer": single words joined by "&" are a firm; full
+    // names are people ("Ida Moss & Lee Ortiz").
+    let single = (s..=e).filter(|&k| toks[k].shape != Shape::Initial).count() == 1;
+    if single && (after.starts_with(b" &") || chunk.gap_before(s).ends_with(b"& ")) {
         return true;
     }
     // A handle or a hashtag is not a name written out.
@@ -1589,7 +1593,12 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
     // The word after.
     if possessive(chunk.word(e)) {
         on(F::N_POSS);
-        if e + 1 < toks.len() && single_space(after) && one_of(&lower(chunk, e + 1), PERSONAL) {
+        // "Ida's mom", "Ida's knee", "Ida's chemo", "Ida's sugar": what only a person has.
+        let bodily = BODY_PART | DIAGNOSIS | super::lexicon::PROCEDURE | CARE_OBJECT | CARE_TARGET;
+        if e + 1 < toks.len()
+            && single_space(after)
+            && (one_of(&lower(chunk, e + 1), PERSONAL) || toks[e + 1].flags & bodily != 0)
+        {
             on(F::N_POSS_PERSONAL);
         }
     }
@@ -1886,6 +1895,11 @@ mod tests {
         assert!(found("Living with Parkinson's disease and Down syndrome.").is_empty());
         assert!(found("A grant from Johnson & Johnson.").is_empty());
         assert!(found("Admitted to Pinecrest Hollow Regional Hospital.").is_empty());
+        // Full names joined by "&" are people, not a firm.
+        assert_eq!(
+            found("With thanks to Marisol Pastrana & Wendeline Pastrana."),
+            ["Marisol Pastrana", "Wendeline Pastrana"]
+        );
     }
 
     #[test]
