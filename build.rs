@@ -1,12 +1,17 @@
 //! Compiles the embedded word lists (`rules/dicts/*.txt`) into the lexicon's lookup table at
 //! build time, so that no run of phiscan spends its start-up building it (see
-//! `src/engine/table.rs`, which this script shares with the crate), and stamps the version with
-//! the git commit it was built from, so `phiscan --version` says exactly which code a hook or a
-//! CI job ran.
+//! `src/engine/table.rs`, which this script shares with the crate); turns the built-in rule files
+//! into the forms a run reads fastest (JSON for the tables, parsed patterns; see
+//! `src/rules/packed.rs`); and stamps the version with the git commit it was built from, so
+//! `phiscan --version` says exactly which code a hook or a CI job ran.
 
 #[allow(dead_code)]
 #[path = "src/engine/table.rs"]
 mod table;
+
+#[allow(dead_code)]
+#[path = "src/rules/packed.rs"]
+mod packed;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,6 +22,7 @@ fn main() {
     let out = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
     let path = Path::new(&out).join("lexicon.bin");
     std::fs::write(&path, table::compile()).expect("write the compiled lexicon to OUT_DIR");
+    pack_rules(Path::new(&out));
 
     let version = std::env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION");
     let commit = match commit() {
@@ -24,6 +30,55 @@ fn main() {
         None => "commit unknown: built outside a git checkout".to_string(),
     };
     println!("cargo:rustc-env=PHISCAN_LONG_VERSION={version} ({commit})");
+}
+
+/// Writes `OUT_DIR/rules/NAME.json` (the rule file's tables) and `NAME.packed` (its parsed
+/// patterns) for every `rules/NAME.toml`.
+///
+/// Nothing here decides what a rule means: the crate deserializes the JSON into the same
+/// `RuleSpec` as the TOML and compiles it the same way. A file that is not valid TOML gets an
+/// empty JSON file, so the crate parses the TOML itself and reports the error as it always did;
+/// a pattern that does not parse, or whose parse does not survive the packed form unchanged, is
+/// left out, so the crate parses it at run time.
+fn pack_rules(out: &Path) {
+    println!("cargo:rerun-if-changed=src/rules/packed.rs");
+    println!("cargo:rerun-if-changed=rules");
+    let dir = out.join("rules");
+    std::fs::create_dir_all(&dir).expect("create OUT_DIR/rules");
+    let mut names: Vec<_> = std::fs::read_dir("rules")
+        .expect("read rules/")
+        .map(|e| e.expect("read rules/").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    // The engine's syntax (`engine::syntax_config`): ASCII classes, patterns on bytes.
+    let mut parser = regex_syntax::ParserBuilder::new();
+    parser.unicode(false).utf8(false);
+    for name in names {
+        let text = std::fs::read_to_string(Path::new("rules").join(&name)).expect("read a rule file");
+        let mut packed = Vec::new();
+        let json = match toml::from_str::<serde_json::Value>(&text) {
+            Ok(value) => {
+                let rules = value.get("rule").and_then(|r| r.as_array()).into_iter().flatten();
+                for pattern in rules.filter_map(|r| r.get("pattern")?.as_str()) {
+                    let Ok(hir) = parser.build().parse(pattern) else { continue };
+                    let mut entry = Vec::new();
+                    packed::push_entry(pattern, &hir, &mut entry);
+                    let same = packed::entries(&entry)
+                        .first()
+                        .and_then(|(_, mut code)| packed::decode(&mut code).filter(|_| code.is_empty()))
+                        .is_some_and(|decoded| decoded == hir);
+                    if same {
+                        packed.extend(entry);
+                    }
+                }
+                serde_json::to_string(&value).expect("a TOML value is valid JSON")
+            }
+            Err(_) => String::new(),
+        };
+        std::fs::write(dir.join(format!("{name}.json")), json).expect("write a rule file's JSON");
+        std::fs::write(dir.join(format!("{name}.packed")), packed).expect("write a rule file's patterns");
+    }
 }
 
 /// Returns the short commit id and commit date of the source being built: from

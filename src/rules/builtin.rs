@@ -1,24 +1,40 @@
 //! The built-in rule files, embedded in the binary.
 //!
-//! An explicit table rather than a build script or a directory macro: adding a file is one line
-//! here, and a test fails when a file under `rules/` is missing from the table, so nothing on disk
-//! is silently left out of the binary.
+//! An explicit table rather than a directory macro: adding a file is one line here, and a test
+//! fails when a file under `rules/` is missing from the table, so nothing on disk is silently left
+//! out of the binary. The TOML files are the source of truth; a run reads what `build.rs` made of
+//! them (the tables as JSON, the patterns already parsed), which a test checks against them.
 
-use super::{parse_rules, Rule};
+use super::{parse_prepared, parse_rules, Rule};
 use crate::error::Result;
 
-/// Every built-in rule file: (file name, contents).
-pub const FILES: &[(&str, &str)] = &[
-    ("contact.toml", include_str!("../../rules/contact.toml")),
-    ("dates.toml", include_str!("../../rules/dates.toml")),
-    ("financial.toml", include_str!("../../rules/financial.toml")),
-    ("government.toml", include_str!("../../rules/government.toml")),
-    ("health.toml", include_str!("../../rules/health.toml")),
-    ("location.toml", include_str!("../../rules/location.toml")),
-    ("medical-ids.toml", include_str!("../../rules/medical-ids.toml")),
-    ("people-places.toml", include_str!("../../rules/people-places.toml")),
-    ("structured.toml", include_str!("../../rules/structured.toml")),
-    ("vehicles-devices.toml", include_str!("../../rules/vehicles-devices.toml")),
+/// Declares the table of built-in rule files and, in the same order, what `build.rs` made of
+/// each (see [`super::packed`]).
+macro_rules! builtin_files {
+    ($($name:literal),* $(,)?) => {
+        /// Every built-in rule file: (file name, contents).
+        pub const FILES: &[(&str, &str)] = &[$(($name, include_str!(concat!("../../rules/", $name)))),*];
+
+        /// Per entry of [`FILES`]: its tables as JSON (empty when the file is not valid TOML)
+        /// and its parsed patterns.
+        const PREPARED: &[(&str, &[u8])] = &[$((
+            include_str!(concat!(env!("OUT_DIR"), "/rules/", $name, ".json")),
+            include_bytes!(concat!(env!("OUT_DIR"), "/rules/", $name, ".packed")),
+        )),*];
+    };
+}
+
+builtin_files![
+    "contact.toml",
+    "dates.toml",
+    "financial.toml",
+    "government.toml",
+    "health.toml",
+    "location.toml",
+    "medical-ids.toml",
+    "people-places.toml",
+    "structured.toml",
+    "vehicles-devices.toml",
 ];
 
 /// Returns the compiled built-in rules, in file order.
@@ -35,7 +51,12 @@ pub fn rules() -> Result<Vec<Rule>> {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some((name, text)) = FILES.get(i) else { break };
-            done.push((i, parse_rules(text, &format!("built-in:{name}"))));
+            let origin = format!("built-in:{name}");
+            let rules = match PREPARED[i] {
+                ("", _) => parse_rules(text, &origin),
+                (json, patterns) => parse_prepared(json, patterns, &origin),
+            };
+            done.push((i, rules));
         }
         done
     };
@@ -68,6 +89,20 @@ mod tests {
         on_disk.sort();
         let embedded: Vec<String> = FILES.iter().map(|(n, _)| n.to_string()).collect();
         assert_eq!(on_disk, embedded, "rules/*.toml and rules::builtin::FILES disagree");
+    }
+
+    #[test]
+    fn prepared_rules_are_the_rules_of_the_toml_files() {
+        // Everything a rule holds, its parsed pattern included (`Debug` prints every field).
+        for (i, (name, text)) in FILES.iter().enumerate() {
+            let (json, patterns) = PREPARED[i];
+            assert!(!json.is_empty(), "{name}: build.rs could not read it as TOML");
+            let from_toml = format!("{:?}", parse_rules(text, name).unwrap());
+            let prepared = format!("{:?}", parse_prepared(json, patterns, name).unwrap());
+            assert_eq!(from_toml, prepared, "{name}");
+            let with_pattern = text.lines().filter(|l| l.starts_with("pattern = ")).count();
+            assert_eq!(super::super::packed::entries(patterns).len(), with_pattern, "{name}: a pattern was not packed");
+        }
     }
 
     #[test]

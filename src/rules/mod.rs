@@ -7,6 +7,7 @@
 //! embedded in the binary from `rules/*.toml` (see [`builtin`]).
 
 pub mod builtin;
+pub mod packed;
 pub mod validators;
 
 use crate::error::{Error, Result};
@@ -162,6 +163,11 @@ pub const DETECTORS: &[&str] = &[
 impl RuleSpec {
     /// Compiles the spec, resolving names and checking the regex.
     pub fn compile(self, origin: &str) -> Result<Rule> {
+        self.compile_parsed(origin, None)
+    }
+
+    /// Compiles the spec with its pattern already parsed as `parsed` (else it is parsed here).
+    fn compile_parsed(self, origin: &str, parsed: Option<regex_syntax::hir::Hir>) -> Result<Rule> {
         let err = |message: String| Error::Rule { origin: origin.to_string(), id: Some(self.id.clone()), message };
         if self.id.is_empty() || !self.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
             return Err(err("ids are kebab-case: lower-case letters, digits and '-'".into()));
@@ -178,8 +184,11 @@ impl RuleSpec {
             (Some(p), true, None) => {
                 // Parsing checks the pattern and names its groups without compiling it: the
                 // engine compiles every pattern once, together (see `engine`).
-                let hir =
-                    crate::engine::parse_pattern(p).map_err(|e| err(format!("bad pattern: {}", pattern_error(&e))))?;
+                let hir = match parsed {
+                    Some(hir) => hir,
+                    None => crate::engine::parse_pattern(p)
+                        .map_err(|e| err(format!("bad pattern: {}", pattern_error(&e))))?,
+                };
                 let mut groups: Vec<(String, usize)> = Vec::new();
                 value_groups(&hir, &mut groups);
                 groups.sort_unstable();
@@ -296,6 +305,29 @@ pub fn parse_rules(text: &str, origin: &str) -> Result<Vec<Rule>> {
     // One thread: the built-in files are spread over two (see `builtin::rules`), and a rayon
     // pool started here kept spinning on both cores through the rest of a one-page scan.
     file.rule.into_iter().map(|spec| spec.compile(origin)).collect()
+}
+
+/// Parses built-in rules from what `build.rs` made of their file: its tables as JSON (the same
+/// [`RuleFileSpec`], read without a TOML parser) and its patterns already parsed ([`packed`]).
+///
+/// A pattern without a packed entry of the same source is parsed here, as in [`parse_rules`].
+fn parse_prepared(json: &str, patterns: &[u8], origin: &str) -> Result<Vec<Rule>> {
+    let file: RuleFileSpec = serde_json::from_str(json).map_err(|e| Error::Rule {
+        origin: origin.to_string(),
+        id: None,
+        message: format!("{e} (in the JSON form of the rule file)"),
+    })?;
+    let entries = packed::entries(patterns);
+    file.rule
+        .into_iter()
+        .map(|spec| {
+            let parsed = spec.pattern.as_deref().and_then(|p| {
+                let (_, mut code) = entries.iter().find(|(source, _)| *source == p)?;
+                packed::decode(&mut code)
+            });
+            spec.compile_parsed(origin, parsed)
+        })
+        .collect()
 }
 
 /// Loads user rules from a file, or every `*.toml` file in a folder (sorted, not recursive).

@@ -30,6 +30,7 @@ pub const ALL: &[(&str, Validator, &str)] = &[
     ("ipv4", ipv4, "four octets 0-255 (leading zeros allowed) with an optional /0-32 prefix; not 0.0.0.0 or 255.255.255.255"),
     ("ipv6", ipv6, "a valid IPv6 address in any RFC 4291/5952 form, with an optional zone id and /0-128 prefix; not ::"),
     ("public-tld", public_tld, "a web address whose host is an IP address or ends in a known public top-level domain"),
+    ("dns-labels", dns_labels, "every dot-separated label of the host (up to the first /) is at most 63 characters"),
     ("not-trivial", not_trivial, "rejects all-same digits and runs like 1234567"),
     ("iban", iban, "IBAN with a valid ISO 13616 mod-97 checksum"),
 ];
@@ -972,6 +973,13 @@ pub fn public_tld(s: &str) -> bool {
     !name.is_empty() && PUBLIC_TLDS.contains(&tld.as_str())
 }
 
+/// Whether every label of the host of `s` (the part before the first `/`) is at most 63
+/// bytes long, as DNS allows: the limit of `bare-domain-url`, kept out of its pattern, where a
+/// bounded repetition over every word of a text was costly to search.
+pub fn dns_labels(s: &str) -> bool {
+    s.split('/').next().unwrap_or("").split('.').all(|label| label.len() <= 63)
+}
+
 /// Whether the digits of `s` are not all the same and not a straight ascending or descending run.
 pub fn not_trivial(s: &str) -> bool {
     let ds: Vec<u32> = digits(s).collect();
@@ -1219,6 +1227,14 @@ mod tests {
         assert!(!public_tld("http://localhost:8080/"));
         assert!(!public_tld("https://intranet.example/"));
         assert!(!public_tld("https://www.clinic.test/"));
+    }
+
+    #[test]
+    fn dns_labels_are_at_most_63_characters() {
+        let longest = "a".repeat(63);
+        assert!(dns_labels(&format!("{longest}.example.org/a.{longest}x")));
+        assert!(!dns_labels(&format!("{longest}x.example.org")));
+        assert!(!dns_labels(&format!("careers.{longest}x.org/jobs")));
     }
 
     #[test]
