@@ -177,6 +177,7 @@ features! {
     N_ADDRESS = "next-line-address",
     P_OBJECT_VERB = "prev-object-verb",
     N_WORK = "next-work-noun",
+    P_APPOSITIVE = "prev-appositive",
 }
 
 /// The word classes a run's words are counted in (the order of the `HAS_…` features).
@@ -1584,6 +1585,9 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
         }
         if before == b", " {
             on(F::P_COMMA);
+            if appositive(chunk, s) {
+                on(F::P_APPOSITIVE);
+            }
         }
         // "RM 12 — J. DOE", "Bed 4: Ida Moss": a whiteboard or census line starts with the room.
         if s >= 2 && !single_space(before) && one_of(&lower(chunk, s - 2), ROOM) && numbered(chunk, s - 1) {
@@ -1717,6 +1721,26 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
     }
 }
 
+/// Whether the run at `s` names the person a noun phrase just before its comma describes: "our
+/// volunteer of the month, Ida Moss", "my neighbour, Ida". Looks back up to four words in the
+/// same clause for a person or role noun.
+fn appositive(chunk: &Chunk, s: usize) -> bool {
+    let mut k = s;
+    while k > 0 && s - k < 4 {
+        k -= 1;
+        let w = lower(chunk, k);
+        let role = chunk.tokens[k].flags & (STAFF_ROLE | ROLE) != 0 && chunk.tokens[k].shape == Shape::Lower;
+        if role || one_of(&w, PATIENT) || role_noun(&w) || super::describe::person_noun(chunk, k) {
+            return true;
+        }
+        let gap = chunk.gap_before(k);
+        if k == 0 || gap.iter().any(|b| matches!(b, b'.' | b'!' | b'?' | b';' | b':' | b',' | b'\n' | b'(' | b'"')) {
+            break;
+        }
+    }
+    false
+}
+
 /// Whether run `b` follows run `a` in a list ("Ortiz, Lee", "Lee and Abernethy", "Lee · Ortiz").
 fn linked(chunk: &Chunk, a: &Run, b: &Run) -> bool {
     let toks = chunk.tokens;
@@ -1837,6 +1861,11 @@ mod tests {
         assert_eq!(found("Odalys Brennick\n14 Quarry Lane\nApt 3\nFernhollow"), ["Odalys Brennick"]);
         // A common given name that is also a rare English word starts the name ("Anna").
         assert_eq!(found("Anna Quellberg\n\n27 Tannery Road\nLowmarsh"), ["Anna Quellberg"]);
+    }
+
+    #[test]
+    fn a_name_after_the_noun_phrase_it_names() {
+        assert_eq!(found("Our driver of the year, Tobiah Quenneville, retires in May."), ["Tobiah Quenneville"]);
     }
 
     #[test]
