@@ -331,31 +331,47 @@ struct Weighed {
 fn weigh(chunk: &Chunk) -> (Vec<Run>, Vec<Weighed>) {
     let runs = candidates(chunk);
     let mut seen = Seen::new(chunk, &runs);
-    let mut weighed = weigh_runs(chunk, &runs, &seen);
+    let mut weighed: Vec<Weighed> = (0..runs.len()).map(|k| weigh_run(chunk, &runs, k, &seen)).collect();
+    let was_sure = seen.sure.clone();
     let sure: Vec<bool> = weighed.iter().map(|w| !w.by_rule && w.p >= SURE_P).collect();
     if seen.promote(&sure) {
-        weighed = weigh_runs(chunk, &runs, &seen);
+        // Only the runs whose document-level features can change are weighed again: those
+        // that share a word with a sure run, or sit in a list with a newly sure one.
+        let newly: Vec<bool> = seen.sure.iter().zip(&was_sure).map(|(now, before)| *now && !*before).collect();
+        let mut chain = vec![0usize; runs.len()];
+        for k in 1..runs.len() {
+            chain[k] = chain[k - 1] + usize::from(!linked(chunk, &runs[k - 1], &runs[k]));
+        }
+        let mut new_in_chain = vec![0usize; chain.last().map_or(0, |c| c + 1)];
+        for k in 0..runs.len() {
+            new_in_chain[chain[k]] += usize::from(newly[k]);
+        }
+        for k in 0..runs.len() {
+            if weighed[k].by_rule {
+                continue;
+            }
+            let had_seen = weighed[k].active.contains(&(F::SEEN_STRONG as usize));
+            let listed = new_in_chain[chain[k]] > usize::from(newly[k]);
+            if listed || had_seen != seen.elsewhere(chunk, &runs, k) {
+                weighed[k] = weigh_run(chunk, &runs, k, &seen);
+            }
+        }
     }
     (runs, weighed)
 }
 
-fn weigh_runs(chunk: &Chunk, runs: &[Run], seen: &Seen) -> Vec<Weighed> {
-    let model = model();
-    let mut out = Vec::with_capacity(runs.len());
-    for (k, r) in runs.iter().enumerate() {
-        if only_initials(chunk, r) {
-            // "initials Q.L.M.", "Mr. K.": a person written as initials, by rule.
-            let p = if initials_introduced(chunk, r.first, r.last) { 0.85 } else { 0.0 };
-            out.push(Weighed { active: Vec::new(), model_p: 0.0, p, by_rule: true });
-            continue;
-        }
-        let mut active = Vec::with_capacity(32);
-        features(chunk, runs, k, seen, &mut active);
-        let model_p = model.probability(&active, chunk.casing[r.first]);
-        let p = if r.kin { model_p.max(KIN_NAME) } else { model_p };
-        out.push(Weighed { active, model_p, p, by_rule: false });
+fn weigh_run(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen) -> Weighed {
+    let r = &runs[k];
+    if only_initials(chunk, r) {
+        // "initials Q.L.M.", "Mr. K.": a person written as initials, by rule.
+        let p = if initials_introduced(chunk, r.first, r.last) { 0.85 } else { 0.0 };
+        return Weighed { active: Vec::new(), model_p: 0.0, p, by_rule: true };
     }
-    out
+    let mut active = Vec::with_capacity(32);
+    features(chunk, runs, k, seen, &mut active);
+    let model_p = model().probability(&active, chunk.casing[r.first]);
+    let p = if r.kin { model_p.max(KIN_NAME) } else { model_p };
+    Weighed { active, model_p, p, by_rule: false }
 }
 
 /// One candidate with its evidence, for training and for explaining a decision.
