@@ -10,8 +10,8 @@
 //! - a new or replaced part: "new knee", "hip replaced", "knee removed" → procedure;
 //! - a care object in use: "his cast", "got the stitches out", "in a sling", "on crutches" →
 //!   procedure (alone, "cast" and "walker" are everyday words);
-//! - symptoms: a body part with a symptom word or state ("belly pain", "stiff neck") →
-//!   diagnosis; a part taken out ("had her tonsils out") → procedure;
+//! - symptoms: a body part with a symptom word, a trouble or a state ("belly pain", "thyroid
+//!   problems", "stiff neck", "overactive thyroid", "his lips went numb") → diagnosis; a part taken out ("had her tonsils out") → procedure;
 //! - levels: "sugar's high", "pressure was up", "counts are low" → diagnosis;
 //! - procedure shapes: a medical modifier and a procedure head ("thyroid checks", "CT scan",
 //!   "knee replacements", "flu shots") and procedure word endings (-ectomy, -otomy, -ostomy,
@@ -64,12 +64,42 @@ const SYMPTOMS: &[&[u8]] = &[
     b"spasms",
     b"stiffness",
     b"tenderness",
+    b"problems",
+    b"problem",
+    b"trouble",
+    b"troubles",
+    b"condition",
+    b"failure",
 ];
 /// What a person feels in a body part besides its symptoms: "pressure in his chest".
 const FELT: &[&[u8]] = &[b"pressure", b"tightness", b"burning", b"heaviness", b"lump", b"rash", b"bruising"];
 /// How a body part is when it is unwell: "stiff neck", "swollen ankles".
-const SYMPTOM_STATES: &[&[u8]] =
-    &[b"stiff", b"numb", b"swollen", b"sore", b"aching", b"bleeding", b"infected", b"inflamed", b"paralyzed"];
+const SYMPTOM_STATES: &[&[u8]] = &[
+    b"stiff",
+    b"numb",
+    b"swollen",
+    b"sore",
+    b"aching",
+    b"bleeding",
+    b"infected",
+    b"inflamed",
+    b"paralyzed",
+    b"overactive",
+    b"underactive",
+    b"enlarged",
+    b"collapsed",
+    b"blocked",
+    b"clogged",
+    b"herniated",
+    b"ruptured",
+    b"tingly",
+    b"weak",
+];
+/// Verbs a body part's state follows: "his lips went numb", "her legs felt weak".
+const BECAME: &[&[u8]] = &[
+    b"go", b"goes", b"went", b"gone", b"going", b"felt", b"feel", b"feels", b"turned", b"turns", b"got", b"gets",
+    b"were", b"was", b"are", b"is",
+];
 /// Verbs of having something taken out: "had her tonsils out".
 const HAD: &[&[u8]] = &[b"had", b"has", b"have", b"having", b"got", b"get", b"gets", b"getting"];
 /// Measures people talk about as high or low.
@@ -210,6 +240,22 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
                     continue;
                 }
             }
+        }
+        // A part going into a state: "his lips went numb", "her legs felt weak".
+        if t.flags & BODY_PART != 0
+            && t.shape != Shape::Upper
+            && i > 0
+            && chunk.word_in(i - 1, POSSESSIVES)
+            && joined(i)
+            && chunk.word_in(i + 1, BECAME)
+            && joined(i + 1)
+            && chunk.word_in(i + 2, SYMPTOM_STATES)
+        {
+            if let Some(rule) = rules.diagnosis {
+                out.push(Candidate { rule, start: t.start, end: toks[i + 2].end, confidence: 0.6, evidence: 0 });
+            }
+            i += 3;
+            continue;
         }
         // A part in a state: "stiff neck", "swollen left ankle".
         // (Flags first: a word-list comparison on every token was measurable on 100 MB.)
@@ -356,6 +402,11 @@ mod tests {
         assert!(has("He felt a heaviness in his left arm at work.", "diagnosis", "heaviness in his left arm"));
         assert!(health("The pressure in the cabin dropped. The burning in our hearts for the cause.").is_empty());
         assert!(health("He had his heart set on the trip. She held her hands out.").is_empty());
+        assert!(has("Her fingers went numb during the rehearsal.", "diagnosis", "fingers went numb"));
+        assert!(has("Grandad has kidney trouble again.", "diagnosis", "kidney trouble"));
+        assert!(has("She was treated for an overactive thyroid.", "diagnosis", "overactive thyroid"));
+        assert!(has("They opened a blocked artery in time.", "diagnosis", "blocked artery"));
+        assert!(health("The road went numb with traffic. Parking problems again. A blocked road.").is_empty());
     }
 
     #[test]
