@@ -10,7 +10,8 @@
 
 use super::detectors::{single_space, Chunk, DetectorRules};
 use super::lexicon::{
-    self, Shape, DIAGNOSIS, DISEASE_HEAD, ENGLISH, FIRST, FUNCTION, MEDICATION, NOT_NAME, PROCEDURE, SURNAME,
+    self, Shape, CLIN_ABBR, DIAGNOSIS, DISEASE_HEAD, ENGLISH, ENG_10, ENG_35, FIRST, FUNCTION, MEDICATION, NOT_NAME,
+    PROCEDURE, SURNAME,
 };
 use super::Candidate;
 
@@ -290,7 +291,10 @@ fn pick(chunk: &Chunk, rules: &DetectorRules, i: usize, end: usize, flags: u32) 
     let single = i == end;
     // Short terms (MS, MI, DM, HIV) are also words and chat shorthand ("ms", "DM us"): they
     // count in capitals, or typed in a lower-case block, and only in a clinical sentence.
-    if single && word.len() <= 3 {
+    // A common English word that is no abbreviation ("flu") is read as a word.
+    let everyday =
+        toks[i].shape == Shape::Lower && toks[i].flags & (ENG_10 | ENG_35) != 0 && toks[i].flags & CLIN_ABBR == 0;
+    if single && word.len() <= 3 && !everyday {
         let written = toks[i].shape == Shape::Upper || chunk.lower(i);
         if !written || flags & DIAGNOSIS != 0 && !clinical_context(chunk, i) {
             return None;
@@ -496,6 +500,18 @@ mod tests {
 
     fn diagnoses(text: &str) -> Vec<String> {
         crate::engine::testing::spans_of("diagnosis", text, 0.0)
+    }
+
+    #[test]
+    fn a_short_everyday_word_is_a_word_not_an_abbreviation() {
+        // "flu" is a word people write, not shorthand that chat shares.
+        assert_eq!(diagnoses("Stay home if you have flu symptoms this winter."), ["flu"]);
+        assert!(diagnoses("DM us for details.").is_empty());
+    }
+
+    #[test]
+    fn a_plural_possessive_joins_a_term() {
+        assert_eq!(diagnoses("A talk on Graves' disease and the eye."), ["Graves' disease"]);
     }
 
     #[test]

@@ -28,7 +28,8 @@ const SIDES: &[&[u8]] = &[b"left", b"right", b"lower", b"upper"];
 /// Words before a care object that put it in use ("got his cast", "in a sling").
 const IN_USE: &[&[u8]] = &[
     b"got", b"get", b"gets", b"getting", b"had", b"has", b"have", b"having", b"wearing", b"wears", b"wore", b"in",
-    b"on", b"with", b"removed", b"remove", b"new", b"his", b"her", b"their", b"my", b"your", b"needs", b"needed",
+    b"on", b"off", b"with", b"removed", b"remove", b"new", b"his", b"her", b"their", b"my", b"your", b"needs",
+    b"needed",
 ];
 /// Words after a care object that put it in use ("cast off", "drain out").
 const IN_USE_AFTER: &[&[u8]] = &[b"off", b"out", b"removed", b"placed", b"put", b"changed", b"came", b"comes"];
@@ -182,8 +183,11 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
         let t = toks[i];
         let joined = |k: usize| chunk.joined(k);
         let part_next = |k: usize| joined(k) && toks[k + 1].flags & BODY_PART != 0;
+        // A word in capitals is an acronym in ordinary text, but a word in a text written in
+        // capitals ("GOT HIS CAST OFF").
+        let plain = t.shape != Shape::Upper || chunk.upper(i);
         // Injury: "broke her wrist", "fractured hip", "broken left arm".
-        if t.flags & INJURY != 0 && t.shape != Shape::Upper {
+        if t.flags & INJURY != 0 && plain {
             let mut k = i;
             if joined(k) && chunk.word_in(k + 1, POSSESSIVES) {
                 k += 1;
@@ -210,7 +214,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
         }
         // A symptom of a part: "belly pain", "knee swelling" (a term list holds "chest pain"
         // but not every part people name).
-        if t.flags & BODY_PART != 0 && t.shape != Shape::Upper && joined(i) && chunk.word_in(i + 1, SYMPTOMS) {
+        if t.flags & BODY_PART != 0 && plain && joined(i) && chunk.word_in(i + 1, SYMPTOMS) {
             if let Some(rule) = rules.diagnosis {
                 out.push(Candidate { rule, start: t.start, end: toks[i + 1].end, confidence: 0.65, evidence: 0 });
             }
@@ -219,7 +223,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
         }
         // A symptom in a part: "pressure in his chest", "numbness in her left hand". The cheap
         // test first: the next word is "in".
-        if joined(i) && chunk.word(i + 1).eq_ignore_ascii_case(b"in") && t.shape != Shape::Upper {
+        if joined(i) && chunk.word(i + 1).eq_ignore_ascii_case(b"in") && plain {
             let mut k = i + 1;
             if joined(k) && chunk.word_in(k + 1, POSSESSIVES) {
                 k += 1;
@@ -243,7 +247,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
         }
         // A part going into a state: "his lips went numb", "her legs felt weak".
         if t.flags & BODY_PART != 0
-            && t.shape != Shape::Upper
+            && plain
             && i > 0
             && chunk.word_in(i - 1, POSSESSIVES)
             && joined(i)
@@ -259,7 +263,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
         }
         // A part in a state: "stiff neck", "swollen left ankle".
         // (Flags first: a word-list comparison on every token was measurable on 100 MB.)
-        if (part_next(i) || part_next(i + 1)) && t.shape != Shape::Upper && chunk.word_in(i, SYMPTOM_STATES) {
+        if (part_next(i) || part_next(i + 1)) && plain && chunk.word_in(i, SYMPTOM_STATES) {
             let k = if joined(i) && chunk.word_in(i + 1, SIDES) { i + 1 } else { i };
             if part_next(k) {
                 if let Some(rule) = rules.diagnosis {
@@ -294,7 +298,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
             continue;
         }
         // A care object in use: "got his cast off", "on crutches", "her stitches".
-        if t.flags & CARE_OBJECT != 0 && t.shape != Shape::Upper {
+        if t.flags & CARE_OBJECT != 0 && plain {
             let before = i > 0
                 && (chunk.word_in(i - 1, IN_USE)
                     || i > 1 && chunk.word_in(i - 2, IN_USE) && chunk.word_in(i - 1, POSSESSIVES));
@@ -422,6 +426,13 @@ mod tests {
         assert!(has("Her port flush is due on Tuesday.", "procedure", "port flush"));
         assert!(has("Free sugar checks at the fair.", "procedure", "sugar checks"));
         assert!(!has("The port authority checks every container.", "procedure", "authority checks"));
+    }
+
+    #[test]
+    fn lay_phrases_in_a_text_written_in_capitals() {
+        assert!(has("SO PROUD OF MY DAD, HE CAME OFF THE VENT TODAY AND GOT HIS CAST OFF!", "procedure", "VENT"));
+        assert!(has("SO PROUD OF MY DAD, HE CAME OFF THE VENT TODAY AND GOT HIS CAST OFF!", "procedure", "CAST"));
+        assert!(has("UPDATE: GRANDMA BROKE HER WRIST BUT IS DOING FINE.", "diagnosis", "BROKE HER WRIST"));
     }
 
     #[test]
