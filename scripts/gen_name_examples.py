@@ -102,11 +102,11 @@ POSITIVE = [
     "{P} and {P2} {done}.",
     "{P}\n{n} {Org} Lane\nApt {n}\n{Place}",
     "{P}\n\n{n} {Org} Road\n{Place} {n}{n}",
-    "Why is {G} so {trait} today?",
+    "Was {G} so {trait} as a kid?",
     "We thanked {P} for {help}.",
     "I told {G} about {event}.",
-    "Is anyone else a huge {F} fan?",
-    "Reading the new {F} novel on the night shift.",
+    "{F} fans queued all night for tickets.",
+    "Reading the {F} biography on the night shift.",
 ]
 NEGATIVE = [
     "{Org} {Kind} opens a new wing this spring.",
@@ -125,8 +125,8 @@ NEGATIVE = [
     "{Org} {Kind}\n{n} {Org} Road\n{Place}",
     "{Heading}\n{n} {Org} Lane",
     "We thanked {Org} {Kind} for {help}.",
-    "The {Place} concert raised money for {event}.",
-    "Why is {Place} so {trait} in {Month}?",
+    "The {Place} choir raised money for {event}.",
+    "Was {Place} so {trait} in {Month}?",
 ]
 DONE = ["finished chemo last week", "rang the bell on Friday", "walked the whole hallway",
         "turned ninety on Sunday", "came home after surgery", "ran the five-mile loop", "started rehab",

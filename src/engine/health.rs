@@ -419,7 +419,7 @@ fn modifiers_before(chunk: &Chunk, i: usize, floor: usize) -> usize {
         let t = toks[p];
         let w = chunk.word(p);
         // Before an abbreviation, a name no English word list holds is a person on a census
-        // line ("402 RUIZ PNA"), not a modifier; before a word it is an eponym ("Wilms tumor").
+        // line ("512 QUELLAN CHF"), not a modifier; before a word it is an eponym ("Wilms tumor").
         let person = abbreviation && t.flags & (FIRST | SURNAME) != 0 && t.flags & (ENGLISH | DIAGNOSIS) == 0;
         if t.flags & (FUNCTION | NOT_NAME) != 0
             || person

@@ -10,8 +10,9 @@
 //! - a new or replaced part: "new knee", "hip replaced", "knee removed" → procedure;
 //! - a care object in use: "his cast", "got the stitches out", "in a sling", "on crutches" →
 //!   procedure (alone, "cast" and "walker" are everyday words);
-//! - symptoms: a body part with a symptom word, a trouble or a state ("belly pain", "thyroid
-//!   problems", "stiff neck", "overactive thyroid", "his lips went numb") → diagnosis; a part taken out ("had her tonsils out") → procedure;
+//! - symptoms: a body part with a symptom word, a trouble or a state ("belly pain", "bladder
+//!   problems", "stiff neck", "enlarged spleen", "her fingers went numb") → diagnosis;
+//!   a part taken out ("had her tonsils out") → procedure;
 //! - levels: "sugar's high", "pressure was up", "counts are low" → diagnosis;
 //! - procedure shapes: a medical modifier and a procedure head ("thyroid checks", "CT scan",
 //!   "knee replacements", "flu shots") and procedure word endings (-ectomy, -otomy, -ostomy,
@@ -96,7 +97,7 @@ const SYMPTOM_STATES: &[&[u8]] = &[
     b"tingly",
     b"weak",
 ];
-/// Verbs a body part's state follows: "his lips went numb", "her legs felt weak".
+/// Verbs a body part's state follows: "her fingers went numb", "his legs felt weak".
 const BECAME: &[&[u8]] = &[
     b"go", b"goes", b"went", b"gone", b"going", b"felt", b"feel", b"feels", b"turned", b"turns", b"got", b"gets",
     b"were", b"was", b"are", b"is",
@@ -245,7 +246,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
                 }
             }
         }
-        // A part going into a state: "his lips went numb", "her legs felt weak".
+        // A part going into a state: "her fingers went numb", "his legs felt weak".
         if t.flags & BODY_PART != 0
             && plain
             && i > 0
@@ -337,7 +338,7 @@ pub fn find(chunk: &Chunk, rules: &DetectorRules, covered: &[bool], out: &mut Ve
             i += 1;
             continue;
         }
-        // Procedure shapes: "thyroid checks", "CT scan", "flu shots", "port flush", "voice
+        // Procedure shapes: "thyroid checks", "CT scan", "flu shots", "drain flush", "speech
         // therapy", "colectomy".
         if let Some(rule) = rules.procedure {
             if t.flags & PROC_HEAD != 0 && i > 0 && single_space(chunk.gap_before(i)) && !covered[i - 1] {
@@ -408,8 +409,8 @@ mod tests {
         assert!(health("He had his heart set on the trip. She held her hands out.").is_empty());
         assert!(has("Her fingers went numb during the rehearsal.", "diagnosis", "fingers went numb"));
         assert!(has("Grandad has kidney trouble again.", "diagnosis", "kidney trouble"));
-        assert!(has("She was treated for an overactive thyroid.", "diagnosis", "overactive thyroid"));
-        assert!(has("They opened a blocked artery in time.", "diagnosis", "blocked artery"));
+        assert!(has("She was treated for an underactive thyroid.", "diagnosis", "underactive thyroid"));
+        assert!(has("Scans showed a clogged artery in his leg.", "diagnosis", "clogged artery"));
         assert!(health("The road went numb with traffic. Parking problems again. A blocked road.").is_empty());
     }
 
@@ -423,7 +424,7 @@ mod tests {
         assert!(!has("The road reconstruction ends in May.", "procedure", "road reconstruction"));
         // What a test or a therapy is of, besides a body part.
         assert!(has("He starts speech therapy after the stroke.", "procedure", "speech therapy"));
-        assert!(has("Her port flush is due on Tuesday.", "procedure", "port flush"));
+        assert!(has("Her port check is due on Tuesday.", "procedure", "port check"));
         assert!(has("Free sugar checks at the fair.", "procedure", "sugar checks"));
         assert!(!has("The port authority checks every container.", "procedure", "authority checks"));
     }

@@ -310,7 +310,7 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, _scratch: &mut
 }
 
 /// A run this likely a name makes its words known names for the rest of the chunk, as a name
-/// from the lists does ("Aroha Tipene, RN, … Aroha led the redesign").
+/// from the lists does ("Tavita Oloapu, RN, … Tavita rebuilt the checklist").
 const SURE_P: f32 = 0.9;
 
 /// A candidate run weighed: its active features and probabilities.
@@ -635,7 +635,7 @@ const TRAIT: &[&str] = &[
 const INTENSIFIER: &[&str] = &["so", "very", "really", "too", "always", "just", "such", "quite", "super", "still"];
 
 /// Whether a trait follows the name ending at token `e`: "Ida is so stubborn", "Lee was kind".
-/// Also asked the other way round: "Why is Ida so stubborn?".
+/// Also asked the other way round: "Was Ida so nervous?".
 fn trait_after(chunk: &Chunk, s: usize, e: usize) -> bool {
     let toks = chunk.tokens;
     let copula = |k: usize| one_of(&lower(chunk, k), &["is", "was", "seems", "isn't", "wasn't"]);
@@ -1204,7 +1204,7 @@ const PERSON_VERB: &[&str] = &[
 ];
 /// Words before a name that introduce a person in a credit or a match-up ("starring Ida Moss",
 /// "Moss vs Lee"), besides the person nouns of [`super::describe`].
-/// Verbs whose object is usually a person: "had given Ida his address", "thanked Lee".
+/// Verbs whose object is usually a person: "told Ida the news", "thanked Lee".
 const OBJECT_VERB: &[&str] = &[
     "gave",
     "given",
@@ -1236,8 +1236,8 @@ const OBJECT_VERB: &[&str] = &[
     "nominated",
 ];
 
-/// What a person's name qualifies when it is the author or the artist: "the Ida Moss novel",
-/// "a huge Lee fan".
+/// What a person's name qualifies when it is the author or the artist: "the Ida Moss biography",
+/// "Lee fans".
 const WORK: &[&str] = &[
     "novel",
     "novels",
@@ -1321,7 +1321,7 @@ fn staff_words(chunk: &Chunk, runs: &[Run]) -> Vec<u64> {
     for r in runs {
         if evidence(chunk, r.first, r.last) & EVIDENCE_STAFF != 0 {
             for i in r.first..=r.last {
-                // Name words, and words no list knows ("Aroha Tipene, RN … Aroha led"); not
+                // Name words, and words no list knows ("Tavita Oloapu, RN … Tavita led"); not
                 // everyday words, which may be anyone's.
                 let word = is_name(chunk.tokens[i].flags) || class(chunk, i) == Class::Unknown;
                 if chunk.tokens[i].shape != Shape::Initial && word || strong(chunk, i) {
@@ -1892,8 +1892,8 @@ mod tests {
 
     #[test]
     fn a_trait_asked_about_marks_a_person() {
-        assert_eq!(found("Why is Odette so stubborn about the diet?"), ["Odette"]);
-        assert!(found("Why is Odette on the list?").is_empty());
+        assert_eq!(found("Was Odette so stubborn about the diet?"), ["Odette"]);
+        assert!(found("Was Odette on the list?").is_empty());
     }
 
     #[test]

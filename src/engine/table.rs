@@ -80,8 +80,8 @@ pub const INJURY: u32 = 1 << 28;
 pub const CARE_OBJECT: u32 = 1 << 29;
 /// A head noun that makes the medical words before it a procedure (scan, biopsy, replacement).
 pub const PROC_HEAD: u32 = 1 << 30;
-/// What a test or a therapy is of, besides a body part (pressure, voice, swallow, port): "blood
-/// pressure checks", "voice therapy", "port flush".
+/// What a test or a therapy is of, besides a body part (pressure, speech, swallow, port): "eye
+/// pressure checks", "speech therapy", "swallow studies".
 pub const CARE_TARGET: u32 = 1 << 31;
 
 const FIRST_NAMES: &str = include_str!("../../rules/dicts/first-names.txt");
