@@ -1541,7 +1541,10 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
         if near && (one_of(&pw, PATIENT) || role_noun(&pw)) {
             on(F::P_ROLE);
         }
-        if near && one_of(&pw, GREETING) {
+        // "Thanks, Ida", and "Thank you, Ida" with the pronoun between.
+        let thank_you =
+            pw.as_slice() == b"you" && s >= 2 && matches!(lower(chunk, s - 2).as_slice(), b"thank" | b"bless");
+        if near && (one_of(&pw, GREETING) || thank_you) {
             on(F::P_GREET);
         }
         if near && one_of(&pw, SPEECH) {
@@ -1882,6 +1885,11 @@ mod tests {
     #[test]
     fn a_name_after_the_noun_phrase_it_names() {
         assert_eq!(found("Our driver of the year, Tobiah Quenneville, retires in May."), ["Tobiah Quenneville"]);
+    }
+
+    #[test]
+    fn a_name_thanked_by_name() {
+        assert_eq!(found("Thank you, Marisol Quenby, for the flowers!"), ["Marisol Quenby"]);
     }
 
     #[test]
