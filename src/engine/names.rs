@@ -868,7 +868,10 @@ fn run_at(chunk: &Chunk, i: usize) -> Option<usize> {
         && is_name(t.flags)
         && i > 0
         && (toks[i - 1].flags & ROLE != 0 && strong(chunk, i)
-            || toks[i - 1].flags & (TITLE | STAFF) != 0 && chunk.word(i - 1).len() <= 3)
+            // "mr hurst", "dr hurst": a title written before names, not a credential written
+            // after them ("do you", "the DMD gene").
+            || (toks[i - 1].flags & TITLE != 0 || one_of(&lower(chunk, i - 1), &["dr", "drs", "prof"]))
+                && chunk.word(i - 1).len() <= 3)
         && (single_space(chunk.gap_before(i)) || chunk.gap_before(i) == b". ");
     let lowercase_start = lowercase_start || typed_lower(chunk, i);
     if !nameish(chunk, i) && !lowercase_start {
@@ -915,17 +918,22 @@ fn run_at(chunk: &Chunk, i: usize) -> Option<usize> {
     Some(end)
 }
 
-/// Whether token `i` is a given name typed in lower case in ordinary text where a person
-/// stands: before what a person does ("mike texted", "jo should call") or right after a
-/// greeting ("hey mike"). Only names that are not everyday English words count ("mark",
-/// "will", "grace" stay words).
+/// Whether token `i` is a given name typed in lower case in ordinary text: people type
+/// names in lower case in messages and posts ("saw tomasz at lunch"). A given name no English
+/// word list holds is a candidate anywhere, and the model weighs it (`lower-in-mixed` and the
+/// context features). A given name that is also a rare English word is one only where a person
+/// stands: before what a person does ("mike texted", "jo should call"), right after a greeting
+/// ("hey mike") or a naming cue. Names that are everyday words ("mark", "will", "grace") stay
+/// words.
 fn typed_lower(chunk: &Chunk, i: usize) -> bool {
     let t = chunk.tokens[i];
     if t.shape != Shape::Lower || chunk.casing[i] != Casing::Mixed || t.flags & FIRST == 0 {
         return false;
     }
-    if !matches!(class(chunk, i), Class::CommonFirst | Class::First | Class::NameWord50) {
-        return false;
+    match class(chunk, i) {
+        Class::CommonFirst | Class::First => return true,
+        Class::NameWord50 => {}
+        _ => return false,
     }
     let acts = i + 1 < chunk.tokens.len()
         && single_space(chunk.gap_after(i))
