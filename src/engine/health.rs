@@ -11,8 +11,9 @@
 use super::detectors::{single_space, Chunk, DetectorRules};
 use super::lexicon::{
     self, Shape, CLIN_ABBR, DIAGNOSIS, DISEASE_HEAD, ENGLISH, ENG_10, ENG_35, FIRST, FUNCTION, MEDICATION, NOT_NAME,
-    PROCEDURE, SURNAME,
+    ORG, PROCEDURE, SURNAME,
 };
+use crate::text::segment::Casing;
 use super::Candidate;
 
 /// Evidence bit on a health candidate: the whole span is a dictionary term (so it can be shown
@@ -409,8 +410,13 @@ fn whole_value(chunk: &Chunk, i: usize) -> bool {
 fn modifiers_before(chunk: &Chunk, i: usize, floor: usize) -> usize {
     let toks = chunk.tokens;
     let abbreviation = toks[i].shape == Shape::Upper && chunk.word(i).len() <= 5;
+    // In a block typed in capitals, capitals no longer tell a modifier from a name or a
+    // headline's verb ("MEMORIAL EARNS ADVANCED STROKE", "MATILDA QUELL CANCER PAVILION"):
+    // take one everyday word at most, and no name, organisation word or possessive.
+    let upper = chunk.casing[i] == Casing::Upper;
+    let most = if upper { 1 } else { 3 };
     let mut first = i;
-    while first > floor && i - first < 3 {
+    while first > floor && i - first < most {
         let p = first - 1;
         let gap = chunk.gap_before(first);
         if !(single_space(gap) || gap == b"-") {
@@ -420,9 +426,13 @@ fn modifiers_before(chunk: &Chunk, i: usize, floor: usize) -> usize {
         let w = chunk.word(p);
         // Before an abbreviation, a name no English word list holds is a person on a census
         // line ("512 QUELLAN CHF"), not a modifier; before a word it is an eponym ("Wilms tumor").
-        let person = abbreviation && t.flags & (FIRST | SURNAME) != 0 && t.flags & (ENGLISH | DIAGNOSIS) == 0;
+        let person = abbreviation && is_name_only(t.flags);
+        let known = t.flags & (ENGLISH | DIAGNOSIS) != 0;
+        let odd_in_caps = upper
+            && (!known || t.flags & ORG != 0 || is_name_only(t.flags) || w.ends_with(b"'S") || w.ends_with(b"'"));
         if t.flags & (FUNCTION | NOT_NAME) != 0
             || person
+            || odd_in_caps
             || !w.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'\'')
         {
             break;
@@ -433,6 +443,11 @@ fn modifiers_before(chunk: &Chunk, i: usize, floor: usize) -> usize {
         first = p;
     }
     first
+}
+
+/// Whether a word is a name no English word list or diagnosis list holds.
+fn is_name_only(flags: u32) -> bool {
+    flags & (FIRST | SURNAME) != 0 && flags & (ENGLISH | DIAGNOSIS) == 0
 }
 
 /// Whether token `i` ends like a disease name and is not an everyday word that does too.

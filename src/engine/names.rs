@@ -738,6 +738,14 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
             return true;
         }
     }
+    // "Oswin Tellard Road", "OSWIN TELLARD ROAD": a street named after someone.
+    if e + 1 < toks.len()
+        && single_space(after)
+        && toks[e + 1].shape != Shape::Lower
+        && one_of(&lower(chunk, e + 1), STREET_NAMES)
+    {
+        return true;
+    }
     // "Johnson & Johnson", "Marks & Spencer": single words joined by "&" are a firm; full
     // names are people ("Ida Moss & Lee Ortiz").
     let single = (s..=e).filter(|&k| toks[k].shape != Shape::Initial).count() == 1;
@@ -764,6 +772,10 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
 }
 
 /// Street suffixes: a word after "Boulevard, " is a town, not a person.
+/// Street words that end a street's name written out ("Tellard Road"), not abbreviations or
+/// words that are often something else ("Dr", "Place", "Court").
+const STREET_NAMES: &[&str] =
+    &["street", "avenue", "road", "boulevard", "blvd", "lane", "drive", "terrace", "parkway", "highway"];
 const STREET_SUFFIXES: &[&str] = &[
     "street",
     "st",
@@ -1843,8 +1855,12 @@ fn evidence(chunk: &Chunk, s: usize, e: usize) -> u32 {
                 && !one_of(&lw, &["do", "pa", "od", "dr", "doctor", "nurse", "prof", "professor"])
                 || w.len() >= 3 && CREDENTIALS.iter().any(|c| lw == *c);
             let gap = chunk.gap_after(k);
+            // Set off by punctuation, a bracket or a spaced dash ("QUILL, PHARMD — FOR …").
+            let rest = gap.trim_ascii_start();
             let set_off = gap.first().is_none_or(|b| matches!(b, b',' | b'.' | b';' | b'\n' | b')'))
-                || gap.trim_ascii_start().starts_with(b"(");
+                || rest.starts_with(b"(")
+                || rest.is_empty()
+                || gap.first() == Some(&b' ') && ["—", "–", "-"].iter().any(|d| rest.starts_with(d.as_bytes()));
             let plain = !upper || unambiguous && set_off;
             if written && credential && plain {
                 evidence |= EVIDENCE_STAFF;
@@ -1928,12 +1944,16 @@ mod tests {
         assert!(staff("CONGRATULATIONS TO TEODORA VASQUELL, RN, WHO LEADS OUR SEPSIS TEAM."));
         assert!(staff("• ORSOLYA KRANTZ, RN (ONCOLOGY) — FOR THE NEW TEACH-BACK CHECKLIST"));
         assert!(staff("THANKS TO BRANNOCK HYDE, RRT, FOR THE HIGH-FLOW TRAINING."));
+        assert!(staff("• WENDEL ASKEVOLD, PHARMD — FOR THE NEW DOSING DOUBLE-CHECK"));
+        assert!(!staff("PT SEEN WITH HUSBAND ORLAN BEXLEY, DO — NOT TO BE DISTURBED."));
         assert!(!staff("PT SEEN WITH HUSBAND ORLAN BEXLEY, DO NOT DISTURB AFTER 9."));
     }
 
     #[test]
     fn a_word_after_a_street_and_a_comma_is_a_town() {
         assert!(found("Flu shots at 40 Larch Boulevard, Oakhaven, this Saturday.").is_empty());
+        assert!(found("PARKING ON OSWIN TELLARD ROAD IS CLOSED.").is_empty());
+        assert!(found("The new wing on Oswin Tellard Road opens in May.").is_empty());
     }
 
     #[test]

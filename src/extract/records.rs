@@ -808,11 +808,29 @@ fn log_line(text: &[u8], line: Line, found: &mut Found) -> Option<Used> {
 // ---------------------------------------------------------------------------------------------
 // Machine messages in capitals
 
-/// Whether a line reads like a machine message: several tokens, letters but no lower case.
+/// Words that make a line in capitals prose (a draft or memo typed in capitals), not a
+/// machine message: messages are terse and rarely carry three of them.
+const PROSE_WORDS: &[&[u8]] = &[
+    b"THE", b"AND", b"OF", b"TO", b"WITH", b"FOR", b"HIS", b"HER", b"WHO", b"WAS", b"WERE", b"THAT", b"OUR", b"IS",
+    b"ARE", b"IN", b"AT", b"A", b"AN", b"THIS", b"WHICH", b"HAS", b"HAVE", b"FROM", b"ON", b"BY",
+];
+
+/// Whether a line reads like a machine message: several tokens, letters but no lower case,
+/// and terse (short, and not written in sentences).
 fn is_caps_message(text: &[u8], line: Line) -> bool {
     let s = &text[line.start..line.end];
-    let tokens = s.split(|c| c.is_ascii_whitespace()).filter(|t| !t.is_empty()).count();
-    tokens >= 4 && !s.iter().any(u8::is_ascii_lowercase) && s.iter().filter(|c| c.is_ascii_uppercase()).count() >= 8
+    let mut tokens = 0;
+    let mut prose = 0;
+    for t in s.split(|c| c.is_ascii_whitespace()).filter(|t| !t.is_empty()) {
+        tokens += 1;
+        let word = t.strip_suffix(b",").or_else(|| t.strip_suffix(b".")).unwrap_or(t);
+        prose += usize::from(PROSE_WORDS.contains(&word));
+    }
+    tokens >= 4
+        && s.len() <= 240
+        && prose < 3
+        && !s.iter().any(u8::is_ascii_lowercase)
+        && s.iter().filter(|c| c.is_ascii_uppercase()).count() >= 8
 }
 
 /// Returns the first `SURNAME, GIVEN` pair of capitalised words in a line (each of three
@@ -988,6 +1006,9 @@ mod tests {
         let g = &d.grids[0];
         assert_eq!(&d.text[g.rows[0][0].0..g.rows[0][0].1], b"QUILLBY, TOBIAS");
         assert!(doc("Plain prose, with commas, twice.\nAnd again, here.").grids.is_empty());
+        // A memo typed in capitals is prose: its lines are sentences, not records.
+        let memo = "PLEASE JOIN US IN THANKING OUR VOLUNTEERS OF THE YEAR.\nTOMASZ QUILL, WHO RUNS THE LIBRARY CART ON THE CANCER WARD.\nIDA VENNER, WHO KNITS HATS FOR THE NURSERY AND THE NICU.";
+        assert!(doc(memo).units.is_empty());
     }
 
     #[test]

@@ -420,9 +420,9 @@ fn ends_sentence(text: &[u8], s: usize, dot: usize, after: usize, end: usize, lo
     }
     let Some(&n) = text.get(next).filter(|_| next < end) else { return true };
     // "approx. two", "e.g. the": a lower-case word goes on with the sentence (unless the whole
-    // block is typed in lower case).
-    if n.is_ascii_lowercase() {
-        return lower_block;
+    // block is typed in lower case, where only an abbreviation does: "mr. vendel").
+    if n.is_ascii_lowercase() && !lower_block {
+        return false;
     }
     if text[dot] != b'.' || after != dot + 1 {
         return true;
@@ -436,6 +436,9 @@ fn ends_sentence(text: &[u8], s: usize, dot: usize, after: usize, end: usize, lo
     let lower = word.to_ascii_lowercase();
     if ABBREVIATIONS.contains(&lower.as_slice()) {
         return false;
+    }
+    if n.is_ascii_lowercase() {
+        return true;
     }
     // "No. 4"
     if lower == b"no" && n.is_ascii_digit() {
@@ -493,6 +496,9 @@ mod tests {
         assert_eq!(sentences("Bring snacks, e.g. fruit. Doors open at 9 a.m. sharp.").len(), 2);
         assert_eq!(sentences("It was great! Really. See you."), ["It was great!", "Really.", "See you."]);
         assert_eq!(sentences("He said \"Go home.\" Then he left."), ["He said \"Go home.\"", "Then he left."]);
+        // Typed all in lower case: a period ends a sentence, except after an abbreviation.
+        let t = "we saw mr. pellworth and dr. fenn today. he is fine. see you at st. brigid.";
+        assert_eq!(sentences(t), ["we saw mr. pellworth and dr. fenn today.", "he is fine.", "see you at st. brigid."]);
     }
 
     #[test]
