@@ -738,6 +738,12 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
             return true;
         }
     }
+    // "Tommy John surgery", "the Whipple procedure": an operation named after its surgeon
+    // (but "Dr Halvorsen surgery clinic" is the surgeon).
+    let titled = s > 0 && toks[s - 1].flags & (TITLE | STAFF) != 0;
+    if e + 1 < toks.len() && single_space(after) && !titled && one_of(&lower(chunk, e + 1), EPONYM_HEADS) {
+        return true;
+    }
     // "Oswin Tellard Road", "OSWIN TELLARD ROAD": a street named after someone.
     if e + 1 < toks.len()
         && single_space(after)
@@ -772,6 +778,10 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
 }
 
 /// Street suffixes: a word after "Boulevard, " is a town, not a person.
+/// Nouns an operation or a manoeuvre named after a person ends in.
+const EPONYM_HEADS: &[&str] =
+    &["surgery", "procedure", "operation", "repair", "reconstruction", "maneuver", "manoeuvre", "technique"];
+
 /// Street words that end a street's name written out ("Tellard Road"), not abbreviations or
 /// words that are often something else ("Dr", "Place", "Court").
 const STREET_NAMES: &[&str] =
@@ -815,13 +825,16 @@ fn nameish(chunk: &Chunk, i: usize) -> bool {
         && t.shape == Shape::Capitalized
         && chunk.casing[i] == Casing::Mixed
         && !chunk.sentence_start(i);
-    if t.flags & NOT_NAME != 0 && !(greeted(chunk, i) || name_word)
+    if t.flags & NOT_NAME != 0 && !(greeted(chunk, i) || name_word || in_ward(chunk, i))
         || (t.flags & (ORG | TITLE) != 0 && !is_name(t.flags))
     {
         return false;
     }
     // Titles, credentials and greetings frame names; they are not part of them.
     if t.flags & (STAFF | TITLE | ROLE) != 0 && !strong(chunk, i) {
+        return false;
+    }
+    if t.end - t.start <= 4 && t.flags & (FIRST | SURNAME) == 0 && CREDENTIALS.contains(&lower(chunk, i).as_slice()) {
         return false;
     }
     let len = t.end - t.start;
@@ -858,15 +871,39 @@ fn comma_surname(chunk: &Chunk, i: usize) -> bool {
         && toks[i + 1].flags & FIRST != 0
 }
 
+/// Whether token `i` is written as a name is in its block: capitalised in ordinary text, in
+/// the block's own case where capitals prove nothing ("HELLO JUNE,", "hello june,").
+fn name_shaped(chunk: &Chunk, i: usize) -> bool {
+    let shape = chunk.tokens[i].shape;
+    match chunk.casing[i] {
+        Casing::Mixed => shape == Shape::Capitalized,
+        Casing::Upper => shape == Shape::Upper,
+        Casing::Lower => shape == Shape::Lower,
+    }
+}
+
 /// Whether token `i` is a given name that is also a month or a function word, written right
 /// after a greeting and before a comma ("Hello June,", "Dear May,"): then it is a name.
 fn greeted(chunk: &Chunk, i: usize) -> bool {
     i > 0
         && chunk.tokens[i].flags & FIRST != 0
-        && chunk.tokens[i].shape == Shape::Capitalized
+        && name_shaped(chunk, i)
         && single_space(chunk.gap_before(i))
         && one_of(&lower(chunk, i - 1), &["hi", "hello", "hey", "dear", "thanks", "congratulations", "congrats"])
         && chunk.gap_after(i).first().is_some_and(|b| matches!(b, b',' | b'!'))
+}
+
+/// Whether token `i` is a given name that is also a common word, written as a name right
+/// before a ward place ("WILL IN BED 12", "June in room 4"): a patient, whatever the casing.
+fn in_ward(chunk: &Chunk, i: usize) -> bool {
+    let toks = chunk.tokens;
+    toks[i].flags & FIRST != 0
+        && name_shaped(chunk, i)
+        && i + 3 < toks.len()
+        && single_space(chunk.gap_after(i))
+        && lower(chunk, i + 1) == b"in"
+        && one_of(&lower(chunk, i + 2), ROOM)
+        && numbered(chunk, i + 3)
 }
 
 /// Returns the last token of the name run starting at `i`, when one starts there.
@@ -1844,11 +1881,13 @@ fn evidence(chunk: &Chunk, s: usize, e: usize) -> u32 {
     // ", MD", " RN", ", PT, DPT", ", PharmD": credentials after a name. In capitals every word
     // looks like one, so there only an unambiguous credential set off by commas counts
     // ("VASQUELL, RN, WHO"; not "SCRANTON, PA" or "SMITH, DO NOT").
-    let upper = chunk.upper(e);
+    // Typed all in lower case ("ida moss, rn (oncology)"), the same holds.
+    let lower_block = chunk.casing[e] == Casing::Lower;
+    let upper = chunk.upper(e) || lower_block;
     if after == b", " || single_space(after) && !upper {
         for k in (e + 1..(e + 4).min(toks.len())).take_while(|&k| k == e + 1 || chunk.gap_before(k) == b", ") {
             let w = chunk.word(k);
-            let written = w.len() >= 2 && w.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2;
+            let written = w.len() >= 2 && (lower_block || w.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2);
             let credential = toks[k].flags & STAFF != 0 || CREDENTIALS.iter().any(|c| w.eq_ignore_ascii_case(c));
             let lw = lower(chunk, k);
             let unambiguous = toks[k].flags & STAFF != 0
@@ -1945,6 +1984,8 @@ mod tests {
         assert!(staff("• ORSOLYA KRANTZ, RN (ONCOLOGY) — FOR THE NEW TEACH-BACK CHECKLIST"));
         assert!(staff("THANKS TO BRANNOCK HYDE, RRT, FOR THE HIGH-FLOW TRAINING."));
         assert!(staff("• WENDEL ASKEVOLD, PHARMD — FOR THE NEW DOSING DOUBLE-CHECK"));
+        assert!(staff("congrats to wendel askevold, rn (4 west), who rebuilt our fall huddle."));
+        assert!(staff("thanks to teodora vasquell, rrt, for the vent training."));
         assert!(!staff("PT SEEN WITH HUSBAND ORLAN BEXLEY, DO — NOT TO BE DISTURBED."));
         assert!(!staff("PT SEEN WITH HUSBAND ORLAN BEXLEY, DO NOT DISTURB AFTER 9."));
     }
@@ -1953,6 +1994,7 @@ mod tests {
     fn a_word_after_a_street_and_a_comma_is_a_town() {
         assert!(found("Flu shots at 40 Larch Boulevard, Oakhaven, this Saturday.").is_empty());
         assert!(found("PARKING ON OSWIN TELLARD ROAD IS CLOSED.").is_empty());
+        assert!(found("acl reconstruction (tobias quell surgery) was an option.").is_empty());
         assert!(found("The new wing on Oswin Tellard Road opens in May.").is_empty());
     }
 
@@ -1969,6 +2011,11 @@ mod tests {
         assert!(found("Will you hope for grace? May is warm.").is_empty());
         assert_eq!(found("Our patient Hope was discharged."), ["Hope"]);
         assert_eq!(found("Mrs. Grace Brown called."), ["Mrs. Grace Brown"]);
+        // A greeting or a ward place makes such a word a name in every casing.
+        assert_eq!(found("GOOD NEWS FOR WILL IN BED 7 TODAY."), ["WILL"]);
+        assert_eq!(found("good news for will in bed 7 today."), ["will"]);
+        assert_eq!(found("HELLO JUNE, THE FORMS ARE READY."), ["JUNE"]);
+        assert!(found("I WILL IN TIME. JUNE IS WARM. BED 7 IS FREE.").is_empty());
     }
 
     #[test]
