@@ -357,6 +357,13 @@ const HISTORY_CUES: &[&[u8]] = &[
     b"controlled",
     b"uncontrolled",
     b"insulin-dependent",
+    b"acute",
+    b"chronic",
+    b"severe",
+    b"mild",
+    b"moderate",
+    b"worsening",
+    b"decompensated",
 ];
 
 /// Whether the short abbreviation at token `i` sits in a clinical sentence: a history cue
@@ -381,9 +388,13 @@ fn clinical_context(chunk: &Chunk, i: usize) -> bool {
     }
     let from = (0..i).rev().take(6).take_while(|&k| !chunk.starts[k + 1]).last().unwrap_or(i);
     let to = (i + 1..toks.len()).take(6).take_while(|&k| !chunk.starts[k]).last().unwrap_or(i);
+    // Typed all in lower case, another abbreviation of three letters or more counts as well
+    // ("210 quell chf / 211 marrow dka").
+    let lower_block = chunk.lower(i);
     (from..=to).filter(|&k| k != i).any(|k| {
+        let len = toks[k].end - toks[k].start;
         toks[k].flags & (DIAGNOSIS | MEDICATION | PROCEDURE | super::lexicon::CLIN_ABBR) != 0
-            && (toks[k].end - toks[k].start > 3 || toks[k].shape == Shape::Upper)
+            && (len > 3 || toks[k].shape == Shape::Upper || lower_block && len == 3 && toks[k].flags & ENG_10 == 0)
     })
 }
 
@@ -409,7 +420,8 @@ fn whole_value(chunk: &Chunk, i: usize) -> bool {
 /// not inside an earlier term), or `i` when there are none.
 fn modifiers_before(chunk: &Chunk, i: usize, floor: usize) -> usize {
     let toks = chunk.tokens;
-    let abbreviation = toks[i].shape == Shape::Upper && chunk.word(i).len() <= 5;
+    let short = chunk.word(i).len() <= 5;
+    let abbreviation = short && (toks[i].shape == Shape::Upper || chunk.lower(i) && toks[i].flags & CLIN_ABBR != 0);
     // In a block typed in capitals, capitals no longer tell a modifier from a name or a
     // headline's verb ("MEMORIAL EARNS ADVANCED STROKE", "MATILDA QUELL CANCER PAVILION"):
     // take one everyday word at most, and no name, organisation word or possessive.
@@ -426,7 +438,12 @@ fn modifiers_before(chunk: &Chunk, i: usize, floor: usize) -> usize {
         let w = chunk.word(p);
         // Before an abbreviation, a name no English word list holds is a person on a census
         // line ("512 QUELLAN CHF"), not a modifier; before a word it is an eponym ("Wilms tumor").
-        let person = abbreviation && is_name_only(t.flags);
+        // And mid-sentence in ordinary text, a capitalised word before one is a name too
+        // ("211 Marrow DKA"): adjectives of abbreviations are written in lower case ("acute CHF").
+        let person = abbreviation
+            && (is_name_only(t.flags)
+                || chunk.casing[p] == Casing::Mixed && t.shape == Shape::Capitalized && !chunk.sentence_start(p)
+                || chunk.lower(p) && t.flags & (ENGLISH | DIAGNOSIS) == 0);
         let known = t.flags & (ENGLISH | DIAGNOSIS) != 0;
         let odd_in_caps = upper
             && (!known || t.flags & ORG != 0 || is_name_only(t.flags) || w.ends_with(b"'S") || w.ends_with(b"'"));
@@ -540,6 +557,16 @@ mod tests {
         );
         assert_eq!(diagnoses("She reported arthralgias after the trip."), ["arthralgias"]);
         assert!(diagnoses("Questions? Drop the PM team a note about our cancer walk.").iter().all(|d| d != "PM"));
+    }
+
+    #[test]
+    fn census_lines_keep_names_out_of_abbreviations() {
+        // A capitalised word before an abbreviation mid-sentence is a name, not a modifier.
+        assert_eq!(diagnoses("Board: 310 Tellard CHF / 311 Vosk DKA"), ["CHF", "DKA"]);
+        // Typed in lower case, abbreviations side by side make each other clinical.
+        assert_eq!(diagnoses("board says 310 tellard chf / 311 vosk dka"), ["chf", "dka"]);
+        assert_eq!(diagnoses("pt with acute chf, improving."), ["acute chf"]);
+        assert!(diagnoses("dm me pls, the pm shift is fun lol").is_empty());
     }
 
     #[test]
