@@ -17,8 +17,9 @@
 //! weighs a handle.
 
 use super::detectors::Chunk;
-use super::lexicon::{Shape, STAFF, STAFF_ROLE};
+use super::lexicon::{Shape, CLIN_ABBR, ENGLISH, FUNCTION, PLACE, STAFF, STAFF_ROLE};
 use super::Candidate;
+use crate::text::segment::Casing;
 
 /// The id of the rule whose detector this is.
 pub const RULE: &str = "unique-description";
@@ -255,18 +256,35 @@ pub(crate) fn person_noun(chunk: &Chunk, i: usize) -> bool {
         return true;
     }
     let w = chunk.word(i);
-    chunk.tokens[i].shape == Shape::Lower
+    let plain = chunk.tokens[i].shape == Shape::Lower || chunk.upper(i) && chunk.tokens[i].shape == Shape::Upper;
+    plain
         && w.len() >= 6
-        && [&b"er"[..], b"or", b"ist", b"ian", b"man"].iter().any(|s| w.ends_with(s))
+        && [&b"er"[..], b"or", b"ist", b"ian", b"man"]
+            .iter()
+            .any(|s| w.len() > s.len() && w[w.len() - s.len()..].eq_ignore_ascii_case(s))
 }
 
 /// Whether token `i` can be part of a proper name: capitalised, or a number inside one
-/// ("Channel 9"), in a text not written in capitals.
+/// ("Channel 9"). In a block written all in capitals or all in lower case, where the shape
+/// proves nothing, a place name or a word no English list holds ("GREYMOOR COUNTY",
+/// "channel 9" does not count: "channel" is a word).
 fn proper(chunk: &Chunk, i: usize) -> bool {
-    if chunk.upper(i) {
-        return false;
+    let t = chunk.tokens[i];
+    if chunk.casing[i] != Casing::Mixed {
+        let name_like = |k: usize| {
+            let f = chunk.tokens[k].flags;
+            let w = chunk.word(k);
+            f & FUNCTION == 0
+                && (f & PLACE != 0 || f & (ENGLISH | STAFF | STAFF_ROLE | CLIN_ABBR) == 0)
+                && w.len() >= 3
+                && w.iter().all(|b| b.is_ascii_alphabetic() || *b == b'\'' || *b == b'-')
+        };
+        return match t.shape {
+            Shape::Other => i > 0 && chunk.joined(i - 1) && name_like(i - 1),
+            _ => name_like(i),
+        };
     }
-    match chunk.tokens[i].shape {
+    match t.shape {
         Shape::Capitalized | Shape::Upper => true,
         Shape::Other => i > 0 && chunk.tokens[i - 1].shape == Shape::Capitalized && chunk.joined(i - 1),
         _ => false,
@@ -303,7 +321,7 @@ fn unique_scope(chunk: &Chunk, i: usize, allow_scope: bool) -> Option<usize> {
 
 /// "the only woman firefighter in Tolland County", "the first patient in the state".
 fn superlative(chunk: &Chunk, i: usize) -> Option<(usize, usize)> {
-    if chunk.upper(i) || !chunk.word_in(i, &[b"the"]) || !chunk.joined(i) || !chunk.word_in(i + 1, FIRSTS) {
+    if !chunk.word_in(i, &[b"the"]) || !chunk.joined(i) || !chunk.word_in(i + 1, FIRSTS) {
         return None;
     }
     let mut k = i + 1;
@@ -325,11 +343,7 @@ fn superlative(chunk: &Chunk, i: usize) -> Option<(usize, usize)> {
 /// "host of Channel 9", "principal violist of the Bay Symphony".
 fn role_of(chunk: &Chunk, i: usize) -> Option<(usize, usize)> {
     // The tie word first: three comparisons rule out almost every token.
-    if !chunk.joined(i)
-        || !chunk.word_in(i + 1, &[b"of", b"for", b"at"])
-        || chunk.upper(i)
-        || !chunk.word_in(i, PUBLIC_ROLES)
-    {
+    if !chunk.joined(i) || !chunk.word_in(i + 1, &[b"of", b"for", b"at"]) || !chunk.word_in(i, PUBLIC_ROLES) {
         return None;
     }
     if !chunk.joined(i + 1) {
@@ -345,6 +359,10 @@ fn role_of(chunk: &Chunk, i: usize) -> Option<(usize, usize)> {
 
 /// "Harbor City Otters starting goalkeeper": a proper name, optional modifiers, a public role.
 fn named_role(chunk: &Chunk, i: usize) -> Option<(usize, usize)> {
+    // Only where capitals mark the proper name: in one case, any words before a role would do.
+    if chunk.casing[i] != Casing::Mixed {
+        return None;
+    }
     let end = proper_run(chunk, i)?;
     // A lone capitalised word at a sentence start ("Coach", "Our") is no proper name.
     if end == i && chunk.sentence_start(i) {
@@ -391,6 +409,22 @@ mod tests {
     }
 
     #[test]
+    fn descriptions_in_capitals_and_in_lower_case() {
+        // Where capitals prove nothing, a place name or a word no English list holds is proper.
+        assert_eq!(
+            found("WE TREATED THE ONLY WOMAN FIREFIGHTER IN QUELLMOOR COUNTY."),
+            ["THE ONLY WOMAN FIREFIGHTER IN QUELLMOOR"]
+        );
+        assert_eq!(
+            found("our patient, principal violist of the quellmoor symphony, is home."),
+            ["principal violist of the quellmoor"]
+        );
+        assert!(found("the only patient in the room today").is_empty());
+        assert!(found("THE FIRST NURSE ON THE UNIT").is_empty());
+        assert!(found("the host of the party brought cake").is_empty());
+    }
+
+    #[test]
     fn public_roles_of_a_proper_name() {
         assert_eq!(found("the longtime host of Channel 9 came in with chest pain"), ["longtime host of Channel 9"]);
         assert_eq!(
@@ -409,7 +443,7 @@ mod tests {
         assert!(found("the first oncologist in Tolland County to offer it").is_empty());
         assert!(found("Thanks to our host and the coach of the year.").is_empty());
         assert!(found("Coach Rivera of the Otters led the walk.").is_empty());
-        assert!(found("THE ONLY WOMAN FIREFIGHTER IN TOLLAND COUNTY").is_empty());
+        assert!(found("THE ONLY WOMAN FIREFIGHTER IN THE BUILDING").is_empty());
         assert!(found("A Methodist pastor led the vigil.").is_empty());
     }
 }

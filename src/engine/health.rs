@@ -13,8 +13,8 @@ use super::lexicon::{
     self, Shape, CLIN_ABBR, DIAGNOSIS, DISEASE_HEAD, ENGLISH, ENG_10, ENG_35, FIRST, FUNCTION, MEDICATION, NOT_NAME,
     ORG, PROCEDURE, SURNAME,
 };
-use crate::text::segment::Casing;
 use super::Candidate;
+use crate::text::segment::Casing;
 
 /// Evidence bit on a health candidate: the whole span is a dictionary term (so it can be shown
 /// in a breach summary: a term alone identifies no one).
@@ -445,8 +445,8 @@ fn modifiers_before(chunk: &Chunk, i: usize, floor: usize) -> usize {
                 || chunk.casing[p] == Casing::Mixed && t.shape == Shape::Capitalized && !chunk.sentence_start(p)
                 || chunk.lower(p) && t.flags & (ENGLISH | DIAGNOSIS) == 0);
         let known = t.flags & (ENGLISH | DIAGNOSIS) != 0;
-        let odd_in_caps = upper
-            && (!known || t.flags & ORG != 0 || is_name_only(t.flags) || w.ends_with(b"'S") || w.ends_with(b"'"));
+        let odd_in_caps =
+            upper && (!known || t.flags & ORG != 0 || is_name_only(t.flags) || w.ends_with(b"'S") || w.ends_with(b"'"));
         if t.flags & (FUNCTION | NOT_NAME) != 0
             || person
             || odd_in_caps
