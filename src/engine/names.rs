@@ -738,6 +738,15 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
             return true;
         }
     }
+    // "HODGKIN LYMPHOMA", "Graves disease": the last word starts a diagnosis the dictionary
+    // holds, so it is an eponym, whatever the casing.
+    if e + 1 < toks.len() && single_space(after) {
+        let mut scratch = Vec::new();
+        let phrase = lexicon::longest_phrase(chunk.lex, chunk.text, toks, e, DIAGNOSIS, &mut scratch);
+        if phrase.is_some_and(|(end, _)| end > e) {
+            return true;
+        }
+    }
     // "Tommy John surgery", "the Whipple procedure": an operation named after its surgeon
     // (but "Dr Halvorsen surgery clinic" is the surgeon).
     let titled = s > 0 && toks[s - 1].flags & (TITLE | STAFF) != 0;
@@ -1995,6 +2004,7 @@ mod tests {
         assert!(found("Flu shots at 40 Larch Boulevard, Oakhaven, this Saturday.").is_empty());
         assert!(found("PARKING ON OSWIN TELLARD ROAD IS CLOSED.").is_empty());
         assert!(found("acl reconstruction (tobias quell surgery) was an option.").is_empty());
+        assert!(found("CURE RATES FOR EARLY-STAGE HODGKIN LYMPHOMA ARE HIGH.").is_empty());
         assert!(found("The new wing on Oswin Tellard Road opens in May.").is_empty());
     }
 
