@@ -8,8 +8,8 @@
 
 use super::detectors::{single_space, Chunk};
 use super::lexicon::{
-    self, Shape, AMBIGUOUS_PLACE, COMMON_SURNAME, DIAGNOSIS, ENGLISH, FIRST, MEDICATION, NOT_NAME, ORG, PLACE,
-    PLACE_PREP, PROCEDURE, STAFF, STATE, SURNAME,
+    self, Shape, AMBIGUOUS_PLACE, CLIN_ABBR, COMMON_SURNAME, DIAGNOSIS, ENGLISH, FIRST, MEDICATION, NOT_NAME, ORG,
+    PLACE, PLACE_PREP, PROCEDURE, ROLE, STAFF, STATE, SURNAME, TITLE,
 };
 use super::Candidate;
 
@@ -77,7 +77,8 @@ pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, scratch: &mut 
                 || after.first().is_some_and(|b| matches!(b, b',' | b'.' | b'!' | b'?' | b';' | b'\n'));
             // "from Quillton is", "home in Wexbury with": a lower-case word after the town ends
             // the name as surely as a comma (a capitalised one may continue an organisation's).
-            let word_after = single_space(after) && toks[end + 1].shape == Shape::Lower;
+            let word_after = single_space(after)
+                && (toks[end + 1].shape == Shape::Lower || chunk.upper(end + 1) && toks[end + 1].flags & ENGLISH != 0);
             let prep = lower(chunk, i - 1);
             // A town needs a word no list knows, or a town word around one ("Port", "Ridge").
             let townish = (i..=end).any(|k| unknown_word(chunk, k)) || end > i;
@@ -177,7 +178,7 @@ fn town_start(chunk: &Chunk, i: usize) -> bool {
         return true;
     }
     let next_joined = i + 1 < toks.len() && single_space(chunk.gap_after(i));
-    toks[i].shape == Shape::Capitalized
+    chunk.capitalized(i)
         && next_joined
         && (chunk.word_in(i, TOWN_PREFIX) && unknown_word(chunk, i + 1)
             || toks[i].flags & (FIRST | NOT_NAME | ORG | STATE) == 0 && town_suffix(chunk, i + 1))
@@ -185,7 +186,7 @@ fn town_start(chunk: &Chunk, i: usize) -> bool {
 
 /// Whether token `i` is a capitalised town-ending word.
 fn town_suffix(chunk: &Chunk, i: usize) -> bool {
-    chunk.tokens[i].shape == Shape::Capitalized && chunk.word_in(i, TOWN_SUFFIX)
+    chunk.capitalized(i) && chunk.word_in(i, TOWN_SUFFIX)
 }
 
 /// Whether the "in" at token `inn` follows a word of living somewhere ("lives in", "home in",
@@ -199,12 +200,23 @@ fn lives_before_in(chunk: &Chunk, inn: usize) -> bool {
         )
 }
 
-/// Whether token `i` is a capitalised word that no list claims (a candidate town name).
+/// Whether token `i` is a capitalised word that no list claims (a candidate town name). In a
+/// block written in capitals every word is capitalised, so there it must also be no English
+/// word, abbreviation or role, and four letters or more ("FROM FENWOLD", not "FROM SNF").
 fn unknown_word(chunk: &Chunk, i: usize) -> bool {
     let t = chunk.tokens[i];
-    t.shape == Shape::Capitalized
-        && t.flags & (FIRST | SURNAME | NOT_NAME | ORG | STATE | DIAGNOSIS | MEDICATION | PROCEDURE) == 0
-        && chunk.word(i).len() >= 3
+    let unclaimed = t.flags & (FIRST | SURNAME | NOT_NAME | ORG | STATE | DIAGNOSIS | MEDICATION | PROCEDURE) == 0;
+    let len = chunk.word(i).len();
+    match t.shape {
+        Shape::Capitalized => unclaimed && len >= 3,
+        Shape::Upper if chunk.upper(i) => {
+            unclaimed
+                && len >= 4
+                && t.flags & (ENGLISH | CLIN_ABBR | STAFF | ROLE | TITLE) == 0
+                && chunk.word(i).iter().all(|b| b.is_ascii_alphabetic() || *b == b'-')
+        }
+        _ => false,
+    }
 }
 
 /// Whether a US state (name or capitalised postal code) follows token `end` after a comma.
@@ -300,5 +312,10 @@ mod tests {
         assert_eq!(places("He is back home in Tamsfold with his wife."), ["Tamsfold"]);
         assert!(places("Results come in Zenchart within a day.").is_empty());
         assert!(places("A grant from Harlow Ridge Foundation helped.").is_empty());
+        // In capitals: a word no list holds, or a town word around one.
+        assert_eq!(places("A DRIVER FROM BRACKWYN IS IN FAIR CONDITION."), ["BRACKWYN"]);
+        assert_eq!(places("SHE DROVE IN FROM TAMSEY RIDGE TO SEE HIM."), ["TAMSEY RIDGE"]);
+        assert!(places("TRANSFERRED FROM OSH TO SNF, FROM HOME WITH WIFE.").is_empty());
+        assert!(places("HEARD FROM PT'S DAUGHTER TODAY.").is_empty());
     }
 }
