@@ -437,8 +437,10 @@ fn ends_sentence(text: &[u8], s: usize, dot: usize, after: usize, end: usize, lo
     if ABBREVIATIONS.contains(&lower.as_slice()) {
         return false;
     }
+    // Dotted shorthand ("a.m", "p.m", "e.g") before a lower-case word goes on (lower-case block).
+    let dotted = word.contains(&b'.') && word.split(|b| *b == b'.').all(|p| p.len() <= 2);
     if n.is_ascii_lowercase() {
-        return true;
+        return !dotted;
     }
     // "No. 4"
     if lower == b"no" && n.is_ascii_digit() {
@@ -450,7 +452,6 @@ fn ends_sentence(text: &[u8], s: usize, dot: usize, after: usize, end: usize, lo
         return false;
     }
     // "e.g.", "i.e.", "a.m." before a number or a capital that is not a new sentence.
-    let dotted = word.contains(&b'.') && word.split(|b| *b == b'.').all(|p| p.len() <= 2);
     !(dotted && word[0].is_ascii_lowercase() && n.is_ascii_digit())
 }
 
@@ -499,6 +500,7 @@ mod tests {
         // Typed all in lower case: a period ends a sentence, except after an abbreviation.
         let t = "we saw mr. pellworth and dr. fenn today. he is fine. see you at st. brigid.";
         assert_eq!(sentences(t), ["we saw mr. pellworth and dr. fenn today.", "he is fine.", "see you at st. brigid."]);
+        assert_eq!(sentences("you left at 4 a.m. with a cast. then you slept.").len(), 2);
     }
 
     #[test]
