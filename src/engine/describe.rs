@@ -412,8 +412,8 @@ mod tests {
     fn descriptions_in_capitals_and_in_lower_case() {
         // Where capitals prove nothing, a place name or a word no English list holds is proper.
         assert_eq!(
-            found("WE TREATED THE ONLY WOMAN FIREFIGHTER IN QUELLMOOR COUNTY."),
-            ["THE ONLY WOMAN FIREFIGHTER IN QUELLMOOR"]
+            found("THE YOUNGEST BEEKEEPER IN MARLSTOW PARISH BROKE HIS ARM."),
+            ["THE YOUNGEST BEEKEEPER IN MARLSTOW PARISH"]
         );
         assert_eq!(
             found("our patient, principal violist of the quellmoor symphony, is home."),

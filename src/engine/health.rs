@@ -389,7 +389,7 @@ fn clinical_context(chunk: &Chunk, i: usize) -> bool {
     let from = (0..i).rev().take(6).take_while(|&k| !chunk.starts[k + 1]).last().unwrap_or(i);
     let to = (i + 1..toks.len()).take(6).take_while(|&k| !chunk.starts[k]).last().unwrap_or(i);
     // Typed all in lower case, another abbreviation of three letters or more counts as well
-    // ("210 quell chf / 211 marrow dka").
+    // ("310 tellard chf, 311 vosk uti").
     let lower_block = chunk.lower(i);
     (from..=to).filter(|&k| k != i).any(|k| {
         let len = toks[k].end - toks[k].start;
@@ -423,7 +423,7 @@ fn modifiers_before(chunk: &Chunk, i: usize, floor: usize) -> usize {
     let short = chunk.word(i).len() <= 5;
     let abbreviation = short && (toks[i].shape == Shape::Upper || chunk.lower(i) && toks[i].flags & CLIN_ABBR != 0);
     // In a block typed in capitals, capitals no longer tell a modifier from a name or a
-    // headline's verb ("MEMORIAL EARNS ADVANCED STROKE", "MATILDA QUELL CANCER PAVILION"):
+    // headline's verb ("CLINIC WINS STROKE AWARD", "IDA QUELL CANCER WING"):
     // take one everyday word at most, and no name, organisation word or possessive.
     let upper = chunk.casing[i] == Casing::Upper;
     let most = if upper { 1 } else { 3 };
@@ -439,7 +439,7 @@ fn modifiers_before(chunk: &Chunk, i: usize, floor: usize) -> usize {
         // Before an abbreviation, a name no English word list holds is a person on a census
         // line ("512 QUELLAN CHF"), not a modifier; before a word it is an eponym ("Wilms tumor").
         // And mid-sentence in ordinary text, a capitalised word before one is a name too
-        // ("211 Marrow DKA"): adjectives of abbreviations are written in lower case ("acute CHF").
+        // ("311 Vosk UTI"): adjectives of abbreviations are written in lower case ("acute CHF").
         let person = abbreviation
             && (is_name_only(t.flags)
                 || chunk.casing[p] == Casing::Mixed && t.shape == Shape::Capitalized && !chunk.sentence_start(p)
@@ -562,9 +562,9 @@ mod tests {
     #[test]
     fn census_lines_keep_names_out_of_abbreviations() {
         // A capitalised word before an abbreviation mid-sentence is a name, not a modifier.
-        assert_eq!(diagnoses("Board: 310 Tellard CHF / 311 Vosk DKA"), ["CHF", "DKA"]);
+        assert_eq!(diagnoses("Beds: 310 Tellard CHF, 311 Vosk UTI"), ["CHF", "UTI"]);
         // Typed in lower case, abbreviations side by side make each other clinical.
-        assert_eq!(diagnoses("board says 310 tellard chf / 311 vosk dka"), ["chf", "dka"]);
+        assert_eq!(diagnoses("beds: 310 tellard chf, 311 vosk uti"), ["chf", "uti"]);
         assert_eq!(diagnoses("pt with acute chf, improving."), ["acute chf"]);
         assert!(diagnoses("dm me pls, the pm shift is fun lol").is_empty());
     }

@@ -738,7 +738,7 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
             return true;
         }
     }
-    // "HODGKIN LYMPHOMA", "Graves disease": the last word starts a diagnosis the dictionary
+    // "ADDISON DISEASE", "Wilson disease": the last word starts a diagnosis the dictionary
     // holds, so it is an eponym, whatever the casing.
     if e + 1 < toks.len() && single_space(after) {
         let mut scratch = Vec::new();
@@ -747,7 +747,7 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
             return true;
         }
     }
-    // "Tommy John surgery", "the Whipple procedure": an operation named after its surgeon
+    // "the Whipple procedure", "a Kasai operation": an operation named after its surgeon
     // (but "Dr Halvorsen surgery clinic" is the surgeon).
     let titled = s > 0 && toks[s - 1].flags & (TITLE | STAFF) != 0;
     if e + 1 < toks.len() && single_space(after) && !titled && one_of(&lower(chunk, e + 1), EPONYM_HEADS) {
@@ -881,7 +881,7 @@ fn comma_surname(chunk: &Chunk, i: usize) -> bool {
 }
 
 /// Whether token `i` is written as a name is in its block: capitalised in ordinary text, in
-/// the block's own case where capitals prove nothing ("HELLO JUNE,", "hello june,").
+/// the block's own case where capitals prove nothing ("HI APRIL,", "hi april,").
 fn name_shaped(chunk: &Chunk, i: usize) -> bool {
     let shape = chunk.tokens[i].shape;
     match chunk.casing[i] {
@@ -903,7 +903,7 @@ fn greeted(chunk: &Chunk, i: usize) -> bool {
 }
 
 /// Whether token `i` is a given name that is also a common word, written as a name right
-/// before a ward place ("WILL IN BED 12", "June in room 4"): a patient, whatever the casing.
+/// before a ward place ("WILL IN BED 7", "April in room 4"): a patient, whatever the casing.
 fn in_ward(chunk: &Chunk, i: usize) -> bool {
     let toks = chunk.tokens;
     toks[i].flags & FIRST != 0
@@ -1890,7 +1890,7 @@ fn evidence(chunk: &Chunk, s: usize, e: usize) -> u32 {
     // ", MD", " RN", ", PT, DPT", ", PharmD": credentials after a name. In capitals every word
     // looks like one, so there only an unambiguous credential set off by commas counts
     // ("VASQUELL, RN, WHO"; not "SCRANTON, PA" or "SMITH, DO NOT").
-    // Typed all in lower case ("ida moss, rn (oncology)"), the same holds.
+    // Typed all in lower case ("ida moss, rn (4 west)"), the same holds.
     let lower_block = chunk.casing[e] == Casing::Lower;
     let upper = chunk.upper(e) || lower_block;
     if after == b", " || single_space(after) && !upper {
@@ -1903,7 +1903,7 @@ fn evidence(chunk: &Chunk, s: usize, e: usize) -> u32 {
                 && !one_of(&lw, &["do", "pa", "od", "dr", "doctor", "nurse", "prof", "professor"])
                 || w.len() >= 3 && CREDENTIALS.iter().any(|c| lw == *c);
             let gap = chunk.gap_after(k);
-            // Set off by punctuation, a bracket or a spaced dash ("QUILL, PHARMD — FOR …").
+            // Set off by punctuation, a bracket or a spaced dash ("QUILL, PHARMD — RAN …").
             let rest = gap.trim_ascii_start();
             let set_off = gap.first().is_none_or(|b| matches!(b, b',' | b'.' | b';' | b'\n' | b')'))
                 || rest.starts_with(b"(")
@@ -1992,8 +1992,8 @@ mod tests {
         assert!(staff("CONGRATULATIONS TO TEODORA VASQUELL, RN, WHO LEADS OUR SEPSIS TEAM."));
         assert!(staff("• ORSOLYA KRANTZ, RN (ONCOLOGY) — FOR THE NEW TEACH-BACK CHECKLIST"));
         assert!(staff("THANKS TO BRANNOCK HYDE, RRT, FOR THE HIGH-FLOW TRAINING."));
-        assert!(staff("• WENDEL ASKEVOLD, PHARMD — FOR THE NEW DOSING DOUBLE-CHECK"));
-        assert!(staff("congrats to wendel askevold, rn (4 west), who rebuilt our fall huddle."));
+        assert!(staff("• WENDEL ASKEVOLD, PHARMD — RAN THE ANTICOAGULATION AUDIT"));
+        assert!(staff("well done wendel askevold, rn (4 west), preceptor of the year."));
         assert!(staff("thanks to teodora vasquell, rrt, for the vent training."));
         assert!(!staff("PT SEEN WITH HUSBAND ORLAN BEXLEY, DO — NOT TO BE DISTURBED."));
         assert!(!staff("PT SEEN WITH HUSBAND ORLAN BEXLEY, DO NOT DISTURB AFTER 9."));
@@ -2004,7 +2004,7 @@ mod tests {
         assert!(found("Flu shots at 40 Larch Boulevard, Oakhaven, this Saturday.").is_empty());
         assert!(found("PARKING ON OSWIN TELLARD ROAD IS CLOSED.").is_empty());
         assert!(found("acl reconstruction (tobias quell surgery) was an option.").is_empty());
-        assert!(found("CURE RATES FOR EARLY-STAGE HODGKIN LYMPHOMA ARE HIGH.").is_empty());
+        assert!(found("A TALK ON ADDISON DISEASE AND SALT CRAVINGS.").is_empty());
         assert!(found("The new wing on Oswin Tellard Road opens in May.").is_empty());
     }
 
@@ -2024,7 +2024,7 @@ mod tests {
         // A greeting or a ward place makes such a word a name in every casing.
         assert_eq!(found("GOOD NEWS FOR WILL IN BED 7 TODAY."), ["WILL"]);
         assert_eq!(found("good news for will in bed 7 today."), ["will"]);
-        assert_eq!(found("HELLO JUNE, THE FORMS ARE READY."), ["JUNE"]);
+        assert_eq!(found("HI APRIL, THE FORMS ARE READY."), ["APRIL"]);
         assert!(found("I WILL IN TIME. JUNE IS WARM. BED 7 IS FREE.").is_empty());
     }
 
