@@ -738,28 +738,26 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
             return true;
         }
     }
-    // "ADDISON DISEASE", "Wilson disease": the last word starts a diagnosis the dictionary
-    // holds, so it is an eponym, whatever the casing.
+    // The word right after the run, one space away, can make the run part of another name.
     if e + 1 < toks.len() && single_space(after) {
+        // "ADDISON DISEASE", "Wilson disease": the last word starts a diagnosis the dictionary
+        // holds, so it is an eponym, whatever the casing.
         let mut scratch = Vec::new();
         let phrase = lexicon::longest_phrase(chunk.lex, chunk.text, toks, e, DIAGNOSIS, &mut scratch);
         if phrase.is_some_and(|(end, _)| end > e) {
             return true;
         }
-    }
-    // "the Whipple procedure", "a Kasai operation": an operation named after its surgeon
-    // (but "Dr Halvorsen surgery clinic" is the surgeon).
-    let titled = s > 0 && toks[s - 1].flags & (TITLE | STAFF) != 0;
-    if e + 1 < toks.len() && single_space(after) && !titled && one_of(&lower(chunk, e + 1), EPONYM_HEADS) {
-        return true;
-    }
-    // "Oswin Tellard Road", "OSWIN TELLARD ROAD": a street named after someone.
-    if e + 1 < toks.len()
-        && single_space(after)
-        && toks[e + 1].shape != Shape::Lower
-        && one_of(&lower(chunk, e + 1), STREET_NAMES)
-    {
-        return true;
+        let next = lower(chunk, e + 1);
+        // "the Whipple procedure", "a Kasai operation": an operation named after its surgeon
+        // (but "Dr Halvorsen surgery clinic" is the surgeon).
+        let titled = s > 0 && toks[s - 1].flags & (TITLE | STAFF) != 0;
+        if !titled && one_of(&next, EPONYM_HEADS) {
+            return true;
+        }
+        // "Oswin Tellard Road", "OSWIN TELLARD ROAD": a street named after someone.
+        if toks[e + 1].shape != Shape::Lower && one_of(&next, STREET_NAMES) {
+            return true;
+        }
     }
     // "Johnson & Johnson", "Marks & Spencer": single words joined by "&" are a firm; full
     // names are people ("Ida Moss & Lee Ortiz").
