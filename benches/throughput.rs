@@ -131,7 +131,7 @@ fn score(bencher: Bencher) {
     let candidates = engine.find(text);
     bencher
         .counter(BytesCount::new(text.len()))
-        .bench(|| phiscan::score::score(engine, text, black_box(candidates.clone()), 0.5));
+        .bench(|| phiscan::score::score(engine, text, black_box(candidates.clone()), phiscan::score::Floor::new(0.5)));
 }
 
 #[divan::bench]

@@ -3,11 +3,21 @@
 //! Reads JSON Lines records (`{"id": …, "text": …}`) on stdin and writes one JSON line per
 //! candidate: `{"id", "start", "end", "features", "p"}` with UTF-8 byte offsets into the text
 //! and the current model's probability. A development tool, not part of the `phiscan` binary:
-//! `cargo run --release --example name-features < corpus.jsonl`.
+//! `cargo run --release --example name-features [-- --model FILE] < corpus.jsonl`; with
+//! `--model` the candidates are weighed by that model file instead of the embedded one.
 
 use std::io::{BufRead, Write};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => {}
+        [flag, path] if flag == "--model" => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            phiscan::engine::names::use_model(&text).map_err(|e| format!("{path}: {e}"))?;
+        }
+        _ => return Err("usage: name-features [--model FILE] < records.jsonl".into()),
+    }
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -20,9 +20,17 @@ What it does
    pairs of features seen together at least MIN_PAIR times (a linear model cannot otherwise
    learn that two weak signals together are strong). Each corpus gets a share of the total
    weight, so 13,000 tweets do not drown 300 comms posts and clinical notes.
-4. Reports, per corpus, precision and recall of candidates and recall of gold name spans on the
-   held-back part at the detector's reporting threshold (0.5), and writes the model trained on
-   the training part.
+4. Fits in ROUNDS rounds. Some features depend on the model itself (a run the model is sure of
+   makes its words known names for the rest of the text), so the first export weighs with a
+   model that is sure of nothing, and each later export with the previous round's fit. The
+   result depends only on the code and the corpora, never on the model file already in the tree.
+5. Chooses the `possible` floor: the threshold from POSSIBLE_GRID with the best F2 (candidate
+   precision against gold-name recall, recall weighted twice: see BETA) on the held-back part,
+   averaged over corpora and casings with the corpus shares. Candidates from that floor up to the scan's min_confidence are
+   reported as possible names (severity low, never part of a breach).
+6. Reports, per corpus, precision and recall of candidates and recall of gold name spans on the
+   held-back part at the reporting threshold (0.5) and at the possible floor, and writes the
+   model trained on the training part.
 
 Why logistic regression: the detector already decides the span (the candidate run); what is
 left is weighing a few dozen kinds of evidence for and against, which a linear model does
@@ -58,6 +66,13 @@ CORPORA = {
     SYNTHETIC: ({"name"}, 0.8, True),
 }
 THRESHOLD = 0.5
+ROUNDS = 3
+POSSIBLE_GRID = (0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50)
+# De-identification is judged recall-first: a missed name can be a disclosure, a doubtful one
+# shown as `low` costs a reader a glance. The floor maximises F2 (recall weighted twice).
+BETA = 2.0
+# Round 0's model: sure of nothing, so no feature reads a model's decisions.
+NULL_MODEL = "bias = -20.0\n\n[weights]\n"
 L2 = 1.0  # on single features
 L2_PAIR = 3.0  # on pairs: many, each seen less often
 MIN_PAIR = 25
@@ -102,10 +117,11 @@ def load(eval_dir):
     return out
 
 
-def candidates(records):
-    """Runs the feature exporter over every record; returns {key: [candidate]}."""
+def candidates(records, model_path):
+    """Runs the feature exporter over every record, weighing with the model file at
+    `model_path`; returns {key: [candidate]}."""
     feed = "".join(json.dumps({"id": r["key"], "text": r["text"]}) + "\n" for r in records)
-    cmd = ["cargo", "run", "--quiet", "--release", "--example", "name-features"]
+    cmd = ["cargo", "run", "--quiet", "--release", "--example", "name-features", "--", "--model", model_path]
     proc = subprocess.run(cmd, input=feed, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
@@ -136,15 +152,10 @@ def pairs_of(feats):
     return ["%s&%s" % (a, b) for i, a in enumerate(base) for b in base[i + 1:]]
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--eval-dir", default=os.path.join(ROOT, "..", "shared", "eval", "dev"))
-    ap.add_argument("--out", default=os.path.join(ROOT, "rules", "models", "person-name.toml"))
-    a = ap.parse_args()
-
-    records = load(a.eval_dir)
-    found = candidates(records)
-    rows = []  # (record, candidate char span, features, label)
+def design(records, found):
+    """Labels every candidate and builds the design matrix; returns (rows, X, y, train, names,
+    index, reg) where rows are (record, candidate char span, features, label)."""
+    rows = []
     names = set()
     for r in records:
         to_char = byte_to_char(r["text"])
@@ -171,8 +182,11 @@ def main():
         y[k] = label
     X = sparse.csr_matrix((data, cols, ptr), shape=(len(rows), len(names) + 1))
     reg = np.array([0.0] + [L2_PAIR if "&" in n else L2 for n in names])
+    return rows, X, y, train, names, index, reg
 
-    # Each corpus's training candidates share its part of the total weight.
+
+def fit_weighted(rows, X, y, train, reg):
+    """Fits on the training rows, each corpus's candidates sharing its part of the weight."""
     total = train.sum()
     shares = sum(v[1] for v in CORPORA.values())
     w = np.zeros(len(rows))
@@ -180,47 +194,111 @@ def main():
         mask = train & np.array([r["corpus"] == corpus for r, _, _, _ in rows])
         if mask.sum():
             w[mask] = share / shares * total / mask.sum()
-    beta = fit(X[train], y[train], w[train], reg)
+    return fit(X[train], y[train], w[train], reg)
 
-    p = 1.0 / (1.0 + np.exp(-(X @ beta)))
-    print("held-back records (1 in 5), candidates at p >= %.2f:" % THRESHOLD)
-    print("%-28s %-6s %9s %9s %9s %9s %9s" % ("corpus", "case", "cand P", "cand R", "gold R", "covered", "n gold"))
-    for corpus in CORPORA:
-        for case in CASINGS:
-            sel = [k for k, (r, _, _, _) in enumerate(rows) if r["held"] and r["corpus"] == corpus and r["case"] == case]
-            recs = [r for r in records if r["held"] and r["corpus"] == corpus and r["case"] == case]
-            if not recs:
-                continue
-            kept = [k for k in sel if p[k] >= THRESHOLD]
-            tp = sum(1 for k in kept if y[k])
-            pos = sum(1 for k in sel if y[k])
-            n_gold = hit = cover = 0
-            by_key, all_key = {}, {}
-            for k in kept:
-                by_key.setdefault(rows[k][0]["key"], []).append(rows[k][1])
-            for k in sel:
-                all_key.setdefault(rows[k][0]["key"], []).append(rows[k][1])
-            for r in recs:
-                spans = by_key.get(r["key"], [])
-                for gs, ge in r["gold"]:
-                    n_gold += 1
-                    hit += any(s < ge and gs < e for s, e in spans)
-                    cover += any(s < ge and gs < e for s, e in all_key.get(r["key"], []))
-            print("%-28s %-6s %9.3f %9.3f %9.3f %9.3f %9d" % (
-                corpus, case, tp / len(kept) if kept else 0.0, tp / pos if pos else 0.0,
-                hit / n_gold if n_gold else 0.0, cover / n_gold if n_gold else 0.0, n_gold))
 
-    with open(a.out, "w", encoding="utf-8", newline="\n") as f:
+def write_model(path, beta, names, index, possible):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write("# The person-name model: weights of the name detector's features (src/engine/names.rs).\n")
         f.write("# Generated by scripts/train_names.py from the labelled corpora it names; do not edit.\n")
         f.write("# A feature `x@upper` / `x@lower` adds to `x` in blocks written in capitals / lower case;\n")
-        f.write("# `x&y` is the weight of two features together.\n")
-        f.write("bias = %.4f\n\n[weights]\n" % beta[0])
+        f.write("# `x&y` is the weight of two features together. `possible`: candidates from this probability\n")
+        f.write("# up to the scan's min_confidence are reported as possible names (held-back F1 best).\n")
+        f.write("bias = %.4f\n" % beta[0])
+        if possible is not None:
+            f.write("possible = %.2f\n" % possible)
+        f.write("\n[weights]\n")
         for n in names:
             v = beta[index[n]]
             if abs(v) >= 5e-3:
                 f.write('"%s" = %.4f\n' % (n, v))
-    print("wrote", os.path.relpath(a.out, ROOT), "(%d weights, %d training candidates)" % (len(names), int(train.sum())))
+
+
+def groups(records):
+    """The held-back (corpus, casing) groups, in a fixed order."""
+    for corpus in CORPORA:
+        for case in CASINGS:
+            if any(r["held"] and r["corpus"] == corpus and r["case"] == case for r in records):
+                yield corpus, case
+
+
+def held_scores(rows, records, p, y, corpus, case, threshold):
+    """Held-back candidate precision and recall, gold-name recall and coverage, gold count."""
+    sel = [k for k, (r, _, _, _) in enumerate(rows) if r["held"] and r["corpus"] == corpus and r["case"] == case]
+    recs = [r for r in records if r["held"] and r["corpus"] == corpus and r["case"] == case]
+    kept = [k for k in sel if p[k] >= threshold]
+    tp = sum(1 for k in kept if y[k])
+    pos = sum(1 for k in sel if y[k])
+    n_gold = hit = cover = 0
+    by_key, all_key = {}, {}
+    for k in kept:
+        by_key.setdefault(rows[k][0]["key"], []).append(rows[k][1])
+    for k in sel:
+        all_key.setdefault(rows[k][0]["key"], []).append(rows[k][1])
+    for r in recs:
+        spans = by_key.get(r["key"], [])
+        for gs, ge in r["gold"]:
+            n_gold += 1
+            hit += any(s < ge and gs < e for s, e in spans)
+            cover += any(s < ge and gs < e for s, e in all_key.get(r["key"], []))
+    ratio = lambda a, b: a / b if b else 0.0
+    return ratio(tp, len(kept)), ratio(tp, pos), ratio(hit, n_gold), ratio(cover, n_gold), n_gold
+
+
+def choose_possible(rows, records, p, y):
+    """The grid threshold with the best share-weighted mean held-back F-beta (BETA; ties: the
+    higher threshold). F1 is printed beside it for comparison."""
+    best = None
+    print("possible floor: held-back F%g and F1 (candidate precision, gold-name recall), share-weighted mean" % BETA)
+    for t in POSSIBLE_GRID:
+        total = {BETA: 0.0, 1: 0.0}
+        weight = 0.0
+        for corpus, case in groups(records):
+            cases = sum(1 for c, _ in groups(records) if c == corpus)
+            prec, _, rec, _, _ = held_scores(rows, records, p, y, corpus, case, t)
+            for b in total:
+                f = (1 + b * b) * prec * rec / (b * b * prec + rec) if prec + rec else 0.0
+                total[b] += CORPORA[corpus][1] / cases * f
+            weight += CORPORA[corpus][1] / cases
+        score = total[BETA] / weight
+        print("  %.2f  F%g %.4f  F1 %.4f" % (t, BETA, score, total[1] / weight))
+        if best is None or score > best[1] + 1e-9:
+            best = (t, score)
+    return best[0]
+
+
+def report(rows, records, p, y, threshold):
+    print("held-back records (1 in 5), candidates at p >= %.2f:" % threshold)
+    print("%-28s %-6s %9s %9s %9s %9s %9s" % ("corpus", "case", "cand P", "cand R", "gold R", "covered", "n gold"))
+    for corpus, case in groups(records):
+        print("%-28s %-6s %9.3f %9.3f %9.3f %9.3f %9d" % (
+            (corpus, case) + held_scores(rows, records, p, y, corpus, case, threshold)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--eval-dir", default=os.path.join(ROOT, "..", "shared", "eval", "dev"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "rules", "models", "person-name.toml"))
+    a = ap.parse_args()
+
+    records = load(a.eval_dir)
+    model_path = os.path.join(ROOT, "target", "person-name-round.toml")
+    with open(model_path, "w", encoding="utf-8") as f:
+        f.write(NULL_MODEL)
+    for round_no in range(ROUNDS + 1):
+        rows, X, y, train, names, index, reg = design(records, candidates(records, model_path))
+        beta = fit_weighted(rows, X, y, train, reg)
+        p = 1.0 / (1.0 + np.exp(-(X @ beta)))
+        print("round %d: %d weights, %d training candidates" % (round_no, len(names), int(train.sum())))
+        write_model(model_path, beta, names, index, None)
+
+    possible = choose_possible(rows, records, p, y)
+    report(rows, records, p, y, THRESHOLD)
+    if possible < THRESHOLD:
+        report(rows, records, p, y, possible)
+    write_model(a.out, beta, names, index, possible)
+    print("wrote", os.path.relpath(a.out, ROOT), "(%d weights, %d training candidates, possible from %.2f)"
+          % (len(names), int(train.sum()), possible))
 
 
 if __name__ == "__main__":

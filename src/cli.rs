@@ -134,6 +134,7 @@ impl RedactArgs {
             skip_large: false,
             compact: false,
             min_confidence: self.min_confidence,
+            no_possible: false,
             staged: false,
             diff: None,
             baseline: None,
@@ -327,6 +328,10 @@ pub struct ScanArgs {
     /// Report only findings at or above this confidence (0 to 1).
     #[arg(long, value_name = "X")]
     pub min_confidence: Option<f32>,
+    /// Leave out possible names: candidates the name model weighs below --min-confidence but at
+    /// or above its fitted floor, otherwise reported as `low` (never part of a breach).
+    #[arg(long)]
+    pub no_possible: bool,
     /// Scan the staged content (the index), not the working tree: what `git commit` would record.
     #[arg(long, conflicts_with = "diff")]
     pub staged: bool,

@@ -29,8 +29,11 @@ pub const STARTER: &str = r#"# phiscan configuration. It applies to files in thi
 # Exit 1 when a finding is at or above this severity: "high", "medium" or "low".
 fail_on = "high"
 
-# Findings below this confidence (0 to 1) are not reported.
+# Findings below this confidence (0 to 1) are not reported, except possible
+# names: those the name model weighs below it but at or above its fitted floor
+# are reported as "low" (never part of a breach). `possible = false` drops them.
 min_confidence = 0.5
+possible = true
 
 # Globs (gitignore syntax, relative to this folder) that are never scanned, even
 # when a hook names them (the hooks pass --force-exclude).
@@ -80,6 +83,9 @@ pub struct ConfigFileSpec {
     pub fail_on: Option<String>,
     /// Findings below this confidence are dropped.
     pub min_confidence: Option<f32>,
+    /// Whether possible names (below `min_confidence`, at or above the name model's floor) are
+    /// reported as `low`.
+    pub possible: Option<bool>,
     /// Use only the rules of this file and `--rules`, not the built-in set.
     #[serde(default)]
     pub replace_defaults: bool,
@@ -151,6 +157,8 @@ pub struct Config {
     pub threads: usize,
     /// Findings below this confidence are dropped.
     pub min_confidence: f32,
+    /// Whether possible names are reported (as `low`, never in a breach): see [`crate::score::Floor`].
+    pub possible: bool,
     /// Terms never reported (lower-case).
     pub allow: Vec<String>,
     /// The config file in force, if any.
@@ -616,6 +624,7 @@ pub fn resolve_with(args: &ScanArgs, file: &ConfigFile) -> Result<(Config, Vec<R
         show_values: args.show_values,
         threads,
         min_confidence,
+        possible: !args.no_possible && spec.possible.unwrap_or(true),
         allow: spec.allow.iter().map(|a| a.to_lowercase()).collect(),
         config_file: file.path.clone(),
         input_type: args.input_type.0,

@@ -210,6 +210,10 @@ pub struct Finding {
     /// names never make a breach. Serialised as `"role": "staff"`, only when set.
     #[serde(rename = "role", skip_serializing_if = "is_false", serialize_with = "staff_role")]
     pub staff: bool,
+    /// A possible find: a name the model weighs below `min_confidence` but at or above its
+    /// fitted floor. Always `low` and never part of a breach; serialised only when set.
+    #[serde(skip_serializing_if = "is_false")]
+    pub possible: bool,
 }
 
 fn is_false(b: &bool) -> bool {

@@ -283,7 +283,7 @@ impl Outcome {
 pub struct Scanner {
     engine: Engine,
     allow: Allow,
-    min_confidence: f32,
+    floor: score::Floor,
     show_values: bool,
     inline_allow: bool,
     fail_on: Severity,
@@ -302,7 +302,7 @@ impl Scanner {
         Scanner {
             engine,
             allow: Allow::new(&config.allow),
-            min_confidence: config.min_confidence,
+            floor: score::Floor { min_confidence: config.min_confidence, possible: config.possible },
             show_values: config.show_values,
             inline_allow: config.inline_allow,
             fail_on: config.fail_on,
@@ -328,7 +328,7 @@ impl Scanner {
         Scanner {
             engine,
             allow: Allow::new(&[]),
-            min_confidence: crate::config::DEFAULT_MIN_CONFIDENCE,
+            floor: score::Floor::new(crate::config::DEFAULT_MIN_CONFIDENCE),
             show_values: false,
             inline_allow: true,
             fail_on: Severity::High,
@@ -371,14 +371,14 @@ impl Scanner {
     pub fn scan_document_capped(&self, path: &str, doc: &Document, cap: Option<usize>) -> FileResult {
         let text = &doc.text[..];
         let candidates = self.find(text);
-        let mut scored = score::score(&self.engine, text, candidates, self.min_confidence);
+        let mut scored = score::score(&self.engine, text, candidates, self.floor);
         if !doc.labels.is_empty() {
             scored.retain(|s| !inside(&doc.labels, s.candidate.start, s.candidate.end));
         }
         let mut fields: Vec<Field<'_>> =
             doc.fields.iter().map(|f| Field { start: f.start, end: f.end, name: f.name.as_str() }).collect();
         fields.extend(score::columns::type_grids(&self.engine, text, &doc.grids, &scored));
-        score::field::apply(&self.engine, text, &fields, &mut scored, self.min_confidence);
+        score::field::apply(&self.engine, text, &fields, &mut scored, self.floor.min_confidence);
         // Redaction placeholders (`[NAME]`, `J*** S****`) name no one, wherever they stand.
         scored.retain(|s| {
             let v = &text[s.candidate.start..s.candidate.end];
@@ -506,6 +506,7 @@ impl Scanner {
                     // Read as breach linking reads it: a name with staff evidence.
                     staff: rules[c.rule].category == crate::finding::Category::Name
                         && c.evidence & crate::engine::names::EVIDENCE_STAFF != 0,
+                    possible: s.possible,
                 }
             })
             .collect();

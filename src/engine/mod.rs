@@ -188,6 +188,16 @@ impl Engine {
         &self.rules
     }
 
+    /// Returns the confidence from which rule `i`'s candidates below the scan's
+    /// `min_confidence` are still worth reporting as possible finds: the floor its detector's
+    /// fitted model carries (the person-name model's), or `None` for every other rule.
+    pub fn possible_from(&self, i: usize) -> Option<f32> {
+        match &self.rules[i].matcher {
+            crate::rules::Matcher::Detector(d) if d == "person-name" => names::possible_from(),
+            _ => None,
+        }
+    }
+
     /// Returns rule `i`'s context words and negative context words.
     pub fn context_words(&self, i: usize) -> (&context::WordSet, &context::WordSet) {
         let (pos, neg, _) = &self.context[i];
@@ -444,7 +454,7 @@ mod tests {
     fn a_winner_that_scoring_drops_lets_its_runner_up_stand() {
         let engine = two_rules();
         let text = b"per 781 Dr now";
-        let scored = crate::score::score(&engine, text, engine.find(text), 0.5);
+        let scored = crate::score::score(&engine, text, engine.find(text), crate::score::Floor::new(0.5));
         let kept: Vec<(usize, usize, usize)> =
             scored.iter().map(|s| (s.candidate.rule, s.candidate.start, s.candidate.end)).collect();
         assert_eq!(kept, vec![(1, 4, 7)]);

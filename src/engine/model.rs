@@ -19,21 +19,23 @@ use std::collections::{BTreeMap, HashMap};
 #[serde(deny_unknown_fields)]
 struct ModelSpec {
     bias: f32,
+    #[serde(default)]
+    possible: Option<f32>,
     weights: BTreeMap<String, f32>,
 }
 
-/// A model file read by [`parse_plain`]: the bias, and the weights sorted by feature name (the
-/// order of [`ModelSpec::weights`]).
-type PlainSpec<'a> = (f32, Vec<(&'a str, f32)>);
+/// A model file read by [`parse_plain`]: the bias, the `possible` floor if any, and the weights
+/// sorted by feature name (the order of [`ModelSpec::weights`]).
+type PlainSpec<'a> = (f32, Option<f32>, Vec<(&'a str, f32)>);
 
-/// Reads the plain layout `scripts/train_names.py` writes (`bias = x`, `[weights]`, then one
+/// Reads the plain layout `scripts/train_names.py` writes (`bias = x`, `possible = y`, `[weights]`, then one
 /// `"name" = w` per line) without a TOML parser: parsing the embedded model was a fifth of a
 /// one-page draft's scan. Returns `None` on anything else, which then goes to `toml`.
 ///
 /// The names are borrowed from `text` and sorted once at the end, not inserted one by one
 /// into a map of owned strings: that map was a third of the remaining cost.
 fn parse_plain(text: &str) -> Option<PlainSpec<'_>> {
-    let (mut bias, mut weights, mut in_weights) = (None, Vec::new(), false);
+    let (mut bias, mut possible, mut weights, mut in_weights) = (None, None, Vec::new(), false);
     for line in text.lines().map(str::trim) {
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -48,6 +50,8 @@ fn parse_plain(text: &str) -> Option<PlainSpec<'_>> {
         let value: f32 = value.trim().parse().ok()?;
         if !in_weights && key == "bias" {
             bias = Some(value);
+        } else if !in_weights && key == "possible" {
+            possible = Some(value);
         } else {
             let name = key.strip_prefix('"')?.strip_suffix('"')?;
             if !in_weights || name.contains(['"', '\\']) {
@@ -61,7 +65,7 @@ fn parse_plain(text: &str) -> Option<PlainSpec<'_>> {
     if weights.windows(2).any(|w| w[0].0 == w[1].0) {
         return None;
     }
-    Some((bias?, weights))
+    Some((bias?, possible, weights))
 }
 
 /// A logistic model over a fixed list of binary features, with a copy of each feature per
@@ -74,19 +78,25 @@ pub struct Model {
     features: usize,
     /// Weights of feature pairs `(a, b)`, `a < b`.
     pairs: HashMap<(u16, u16), f32>,
+    /// The probability from which a candidate is worth reporting as a possible find (below the
+    /// scan's `min_confidence`): the threshold the fitting script found best on held-back text.
+    possible: Option<f32>,
 }
 
 impl Model {
     /// Parses a model file against the detector's feature names; an unknown name is an error.
     pub fn parse(text: &str, names: &[&str]) -> Result<Model, String> {
         let spec: ModelSpec;
-        let (bias, plain) = match parse_plain(text) {
-            Some((bias, weights)) => (bias, weights),
+        let (bias, possible, plain) = match parse_plain(text) {
+            Some(parsed) => parsed,
             None => {
                 spec = toml::from_str(text).map_err(|e| e.message().to_string())?;
-                (spec.bias, spec.weights.iter().map(|(k, v)| (k.as_str(), *v)).collect())
+                (spec.bias, spec.possible, spec.weights.iter().map(|(k, v)| (k.as_str(), *v)).collect())
             }
         };
+        if let Some(p) = possible.filter(|p| !(0.0..=1.0).contains(p)) {
+            return Err(format!("possible must be between 0 and 1, not {p}"));
+        }
         let n = names.len();
         let mut weights = vec![0.0; 3 * n];
         let mut pairs = HashMap::new();
@@ -107,7 +117,12 @@ impl Model {
             };
             weights[offset + index(base)?] = w;
         }
-        Ok(Model { bias, weights, features: n, pairs })
+        Ok(Model { bias, weights, features: n, pairs, possible })
+    }
+
+    /// Returns the probability from which a candidate is a possible find, if the model has one.
+    pub fn possible(&self) -> Option<f32> {
+        self.possible
     }
 
     /// Returns the probability that a candidate with the active `features` (indices into the
@@ -150,14 +165,25 @@ mod tests {
         let m = Model::parse("bias = 0.0\n[weights]\n\"b&a\" = 3.0\n", &["a", "b"]).unwrap();
         assert!(m.probability(&[0, 1], Casing::Mixed) > 0.95);
         assert!((m.probability(&[1], Casing::Mixed) - 0.5).abs() < 1e-6);
+        assert_eq!(m.possible(), None);
+    }
+
+    #[test]
+    fn possible_floor_is_read_and_checked() {
+        let m = Model::parse("bias = 0.0\npossible = 0.25\n[weights]\na = 1.0\n", &["a"]).unwrap();
+        assert_eq!(m.possible(), Some(0.25));
+        assert!(Model::parse("bias = 0.0\npossible = 1.5\n[weights]\n", &["a"]).is_err());
+        // `possible` belongs before the weights: inside them it would be a feature name.
+        assert!(Model::parse("bias = 0.0\n[weights]\npossible = 0.3\n", &["a"]).is_err());
     }
 
     #[test]
     fn plain_reader_agrees_with_toml_on_the_embedded_model() {
         let text = include_str!("../../rules/models/person-name.toml");
-        let (bias, weights) = parse_plain(text).expect("the embedded model has the plain layout");
+        let (bias, possible, weights) = parse_plain(text).expect("the embedded model has the plain layout");
         let full: ModelSpec = toml::from_str(text).unwrap();
         assert_eq!(bias, full.bias);
+        assert_eq!(possible, full.possible);
         assert_eq!(weights, full.weights.iter().map(|(k, v)| (k.as_str(), *v)).collect::<Vec<_>>());
         assert!(parse_plain("bias = 1.0\n[weights]\n\"a\" = 1\n\"a\" = 2\n").is_none());
         assert!(parse_plain("[weights]\n\"a\" = 1\n").is_none());

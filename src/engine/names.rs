@@ -38,7 +38,8 @@ pub const EVIDENCE_PATIENT_ROLE: u32 = 4;
 
 /// Name words in a run at most (particles not counted).
 const MAX_RUN: usize = 4;
-/// Candidates below this probability are not reported to scoring at all.
+/// Candidates below this probability (or the model's possible floor, when lower) are not
+/// reported to scoring at all.
 const EMIT_MIN: f32 = 0.2;
 
 macro_rules! features {
@@ -178,6 +179,7 @@ features! {
     P_OBJECT_VERB = "prev-object-verb",
     N_WORK = "next-work-noun",
     P_APPOSITIVE = "prev-appositive",
+    N_COLON = "next-colon",
 }
 
 /// The word classes a run's words are counted in (the order of the `HAS_…` features).
@@ -270,14 +272,32 @@ struct Run {
     kin: bool,
 }
 
+/// The model in use: the embedded one unless [`use_model`] put another first.
+static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
+
 /// The model, parsed once from the embedded file.
 fn model() -> &'static Model {
-    static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
     MODEL.get_or_init(|| {
         // The file is embedded and checked by a unit test; a bad one is a build mistake.
         Model::parse(include_str!("../../rules/models/person-name.toml"), FEATURES)
             .expect("rules/models/person-name.toml matches the name features")
     })
+}
+
+/// Makes the process weigh names with the model in `text` (the layout of
+/// `rules/models/person-name.toml`) instead of the embedded one. For the fitting script's
+/// feature exporter, whose features depend on the model's sure names: it fits in rounds, each
+/// with the previous round's model. Fails on a malformed model or once a name was weighed.
+pub fn use_model(text: &str) -> Result<(), String> {
+    let parsed = Model::parse(text, FEATURES)?;
+    MODEL.set(parsed).map_err(|_| "the name model is already in use".to_string())
+}
+
+/// Returns the probability from which a name candidate below the scan's `min_confidence` is
+/// reported as a possible name: the threshold the fitting script found best (F1) on held-back
+/// text, written into the model file.
+pub fn possible_from() -> Option<f32> {
+    model().possible()
 }
 
 /// Parses the embedded model now (see [`super::warm_up`]).
@@ -289,8 +309,9 @@ pub fn warm_up() {
 pub fn find(chunk: &Chunk, rule: usize, out: &mut Vec<Candidate>, _scratch: &mut Vec<u8>) {
     let (runs, weighed) = weigh(chunk);
     let staff = staff_words(chunk, &runs);
+    let emit_min = model().possible().map_or(EMIT_MIN, |p| p.min(EMIT_MIN));
     for (r, w) in runs.iter().zip(&weighed) {
-        if w.p < EMIT_MIN {
+        if w.p < emit_min {
             continue;
         }
         let mut evidence = evidence(chunk, r.first, r.last);
@@ -727,6 +748,36 @@ fn trim_leading(chunk: &Chunk, mut s: usize, e: usize) -> usize {
     s
 }
 
+/// Whether the run `s..=e` is one word of a firm's name joined by "&": "Johnson & Johnson",
+/// "Marks & Spencer", "Ernst & Young". Two given names are two people ("Ida & Tess"), unless
+/// both are also common surnames, as firm names are; full names are people ("Ida Moss & Lee
+/// Ortiz"), and so is anyone with "me" or "I". Reads HTML's "&amp;" as "&".
+fn firm_by_ampersand(chunk: &Chunk, s: usize, e: usize) -> bool {
+    let toks = chunk.tokens;
+    if (s..=e).filter(|&k| toks[k].shape != Shape::Initial).count() != 1 {
+        return false;
+    }
+    let amp = |k: usize| chunk.word(k) == b"amp" && chunk.gap_after(k).starts_with(b";");
+    // The single word on the other side of the "&", if it is one word.
+    let partner = if chunk.gap_after(e).starts_with(b" &") {
+        let k = if e + 1 < toks.len() && amp(e + 1) { e + 2 } else { e + 1 };
+        let joined_next = k + 1 < toks.len() && single_space(chunk.gap_after(k)) && chunk.capitalized(k + 1);
+        (k < toks.len()).then_some((k, !joined_next))
+    } else if chunk.gap_before(s).ends_with(b"& ") || s >= 2 && chunk.gap_before(s).ends_with(b"; ") && amp(s - 1) {
+        let k = if chunk.gap_before(s).ends_with(b"; ") { s.checked_sub(2) } else { s.checked_sub(1) };
+        k.map(|k| (k, !(k > 0 && single_space(chunk.gap_before(k)) && chunk.capitalized(k - 1))))
+    } else {
+        return false;
+    };
+    let Some((k, single)) = partner else { return true };
+    if !single || matches!(lower(chunk, k).as_slice(), b"i" | b"me") {
+        return false;
+    }
+    let given = |i: usize| toks[i].flags & FIRST != 0;
+    let common_surname = |i: usize| toks[i].flags & COMMON_SURNAME != 0;
+    !(given(s) && given(k)) || common_surname(s) && common_surname(k)
+}
+
 /// Whether the run `s..=e` is decided not to be a person, whatever the evidence.
 fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
     let toks = chunk.tokens;
@@ -747,6 +798,22 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
         if phrase.is_some_and(|(end, _)| end > e) {
             return true;
         }
+        // "the Odile Brannock stroke unit", "the marit quist diabetes fund": a name between "the"
+        // and a health term names a facility or a programme, not a person.
+        let the_before = s > 0 && single_space(chunk.gap_before(s)) && lower(chunk, s - 1).as_slice() == b"the";
+        if the_before
+            && lexicon::longest_phrase(
+                chunk.lex,
+                chunk.text,
+                toks,
+                e + 1,
+                DIAGNOSIS | super::lexicon::PROCEDURE,
+                &mut scratch,
+            )
+            .is_some()
+        {
+            return true;
+        }
         let next = lower(chunk, e + 1);
         // "the Whipple procedure", "a Kasai operation": an operation named after its surgeon
         // (but "Dr Halvorsen surgery clinic" is the surgeon).
@@ -759,10 +826,7 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
             return true;
         }
     }
-    // "Johnson & Johnson", "Marks & Spencer": single words joined by "&" are a firm; full
-    // names are people ("Ida Moss & Lee Ortiz").
-    let single = (s..=e).filter(|&k| toks[k].shape != Shape::Initial).count() == 1;
-    if single && (after.starts_with(b" &") || chunk.gap_before(s).ends_with(b"& ")) {
+    if firm_by_ampersand(chunk, s, e) {
         return true;
     }
     // A handle or a hashtag is not a name written out.
@@ -1043,6 +1107,23 @@ fn name_end(chunk: &Chunk, last: usize) -> usize {
 /// Whether a word ends in a possessive `'s`.
 fn possessive(w: &[u8]) -> bool {
     w.ends_with(b"'s") || w.ends_with(b"'S") || w.ends_with("’s".as_bytes())
+}
+
+/// Whether the word after token `e` is a possessive ending set off by a space, as tokenised
+/// text writes it ("Ida 's mother").
+fn spaced_possessive(chunk: &Chunk, e: usize) -> bool {
+    if e + 1 >= chunk.tokens.len() || !chunk.gap_after(e).starts_with(b" ") {
+        return false;
+    }
+    let gap = chunk.gap_after(e).trim_ascii();
+    let next = chunk.word(e + 1);
+    let apostrophe = |g: &[u8]| g == b"'" || g == "’".as_bytes();
+    possessive(next) && gap.is_empty() || apostrophe(gap) && (next == b"s" || next == b"S")
+}
+
+/// Whether the gap before a run is a comma in the same line, spaced or not (", ", " , ").
+fn comma_before(gap: &[u8]) -> bool {
+    gap.trim_ascii() == b"," && !gap.contains(&b'\n') && gap.last() == Some(&b' ')
 }
 
 /// Lower-case words of the context lists below are compared against this form of a token.
@@ -1666,7 +1747,7 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
                 on(F::P_NAME_LABEL);
             }
         }
-        if before == b", " {
+        if comma_before(before) {
             on(F::P_COMMA);
             if appositive(chunk, s) {
                 on(F::P_APPOSITIVE);
@@ -1678,7 +1759,7 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
         }
     }
     // The word after.
-    if possessive(chunk.word(e)) {
+    if possessive(chunk.word(e)) || spaced_possessive(chunk, e) {
         on(F::N_POSS);
         // "Ida's mom", "Ida's knee", "Ida's chemo", "Ida's sugar": what only a person has.
         let bodily = BODY_PART | DIAGNOSIS | super::lexicon::PROCEDURE | CARE_OBJECT | CARE_TARGET;
@@ -1717,13 +1798,15 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
         } else if inflected_next(chunk, e) {
             on(F::N_INFLECTED);
         }
-        if after.starts_with(b",") {
+        // Punctuation counts after spaces too: tokenised exports and some typists write
+        // "Ida , do you" and "thanks Ida !".
+        let trimmed = after.trim_ascii_start();
+        if trimmed.starts_with(b",") {
             on(F::N_COMMA);
         }
-        if after.first().is_some_and(|b| matches!(b, b'.' | b'!' | b'?')) {
+        if trimmed.first().is_some_and(|b| matches!(b, b'.' | b'!' | b'?')) {
             on(F::N_END);
         }
-        let trimmed = after.trim_ascii_start();
         if trimmed.starts_with(b"-") || trimmed.starts_with("—".as_bytes()) || trimmed.starts_with("–".as_bytes()) {
             on(F::N_DASH);
         }
@@ -1767,8 +1850,14 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
             on(F::N_ROOM);
         }
     }
-    // A vocative: "Stay strong, Ida!", "Thank you, Ida."
-    if before == b", " && (e + 1 == toks.len() || after.first().is_some_and(|b| matches!(b, b'!' | b'?' | b'.' | b',')))
+    // "Neuro: intact", "Ida: running late": a section label, or a speaker in a transcript.
+    if after.trim_ascii_start().starts_with(b":") {
+        on(F::N_COLON);
+    }
+    // A vocative: "Stay strong, Ida!", "Thank you, Ida." (and "Stay strong , Ida !").
+    let punct_after = after.trim_ascii_start().first().copied();
+    if comma_before(before)
+        && (e + 1 == toks.len() || punct_after.is_some_and(|b| matches!(b, b'!' | b'?' | b'.' | b',')))
     {
         on(F::VOCATIVE);
     }
@@ -1930,6 +2019,14 @@ mod tests {
         names(text).into_iter().map(|n| n.0).collect()
     }
 
+    /// The runs the model weighs at all (none vetoed), whatever their probability.
+    fn weighed(text: &str) -> Vec<String> {
+        crate::engine::detectors::explain_names(text.as_bytes())
+            .iter()
+            .map(|c| text[c.start..c.end].to_string())
+            .collect()
+    }
+
     #[test]
     fn the_model_file_matches_the_features() {
         super::model();
@@ -2031,6 +2128,12 @@ mod tests {
         assert!(found("Living with Parkinson's disease and Down syndrome.").is_empty());
         assert!(found("A grant from Johnson & Johnson.").is_empty());
         assert!(found("Admitted to Pinecrest Hollow Regional Hospital.").is_empty());
+        assert_eq!(weighed("Audited by Ernst & Young and by Marks & Spencer."), ["Audited"]);
+        assert!(found("gifts to the wendela krovik diabetes fund doubled").is_empty());
+        assert!(found("Tours of the Anselm Tregarth dialysis suite start Monday.").is_empty());
+        // Two given names joined by "&" (or HTML's "&amp;") are two people; so is anyone with "I".
+        assert_eq!(weighed("Dinner with Odile &amp; Ottilie tonight"), ["Dinner", "Odile", "Ottilie"]);
+        assert_eq!(weighed("Tamsin & I went to the fair."), ["Tamsin"]);
         // Full names joined by "&" are people, not a firm.
         assert_eq!(
             found("With thanks to Marisol Pastrana & Wendeline Pastrana."),

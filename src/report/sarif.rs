@@ -223,7 +223,13 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
             }
             let name = outcome.rules.iter().find(|r| *r.id == *f.rule).map_or(&*f.rule, |r| r.name.as_str());
             let at = f.location.as_ref().map(|l| format!(" at {l}")).unwrap_or_default();
-            let staff = if f.staff { ", staff" } else { "" };
+            let staff = if f.staff {
+                ", staff"
+            } else if f.possible {
+                ", possible"
+            } else {
+                ""
+            };
             let shown = if member.is_some() { None } else { region(f) };
             let mut result = json!({
                 "ruleId": f.rule,
@@ -235,6 +241,9 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
             });
             if f.staff {
                 result["properties"]["role"] = json!("staff");
+            }
+            if f.possible {
+                result["properties"]["possible"] = json!(true);
             }
             if let Some(&i) = index.get(&*f.rule) {
                 result["ruleIndex"] = json!(i);

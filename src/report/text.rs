@@ -6,13 +6,14 @@
 //!   line 4   high    name         M****** P*********   person-name
 //!                    diagnosis    b***** c*****
 //!   line 9   medium  staff name   D* K*****             person-name
+//!   line 12  low     possible name  T****               person-name
 //! ```
 //!
 //! The verdict line names the words that make each breach (identifiers masked; a health term
 //! from the dictionaries as written, since a term alone identifies no one), so the reader knows
 //! what to change without reading rule ids. Findings of one line share the line's label; the category is
 //! said once (the rule id follows, dimmed, only when it differs from the category) and names that
-//! the evidence marks as staff say so. `--compact` keeps the older one-line-per-finding form
+//! the evidence marks as staff say so, as do possible names (the model's doubtful ones, `low`). `--compact` keeps the older one-line-per-finding form
 //! (`path:line:col  severity  category  rule  value`) for scripts that grep it.
 
 use crate::config::Config;
@@ -72,12 +73,12 @@ pub fn write_file(file: &FileResult, style: Style, out: &mut Vec<u8>) -> std::io
     let value_width = file.findings.iter().map(|f| value(f).chars().count()).max().unwrap_or(0).min(VALUE_WIDTH);
     for (key, members) in &groups {
         for (i, f) in members.iter().enumerate() {
-            let label = if i == 0 { key.as_str() } else { "" };
-            let category = if f.staff { format!("staff {}", f.category) } else { f.category.as_str().to_string() };
+            let place = if i == 0 { key.as_str() } else { "" };
+            let category = label(f);
             let value = value(f);
             let rule = if *f.rule == *f.category.as_str() { String::new() } else { style.paint("2", &f.rule) };
             let line = format!(
-                "  {label:<key_width$}  {}  {category:<12} {value:<value_width$}  {rule}",
+                "  {place:<key_width$}  {}  {category:<12} {value:<value_width$}  {rule}",
                 severity(f.severity, style)
             );
             writeln!(out, "{}", line.trim_end())?;
@@ -175,10 +176,12 @@ fn place(f: &Finding) -> String {
     f.location.as_ref().map_or_else(|| format!("line {}", f.line), |l| l.to_string())
 }
 
-/// Returns the category as shown (`staff name` for staff).
+/// Returns the category as shown (`staff name` for staff, `possible name` for a possible find).
 fn label(f: &Finding) -> String {
     if f.staff {
         format!("staff {}", f.category)
+    } else if f.possible {
+        format!("possible {}", f.category)
     } else {
         f.category.as_str().to_string()
     }
@@ -224,7 +227,11 @@ fn write_compact(file: &FileResult, style: Style, out: &mut Vec<u8>) -> std::io:
             Some(loc) => format!("{}:{}", f.path, loc),
             None => format!("{}:{}:{}", f.path, f.line, f.column),
         };
-        let category = if f.staff { format!("{}(staff)", f.category) } else { f.category.as_str().to_string() };
+        let category = match (f.staff, f.possible) {
+            (true, _) => format!("{}(staff)", f.category),
+            (false, true) => format!("{}(possible)", f.category),
+            _ => f.category.as_str().to_string(),
+        };
         writeln!(
             out,
             "{}  {}  {:<11} {:<24} {}",

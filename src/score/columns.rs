@@ -95,7 +95,8 @@ pub fn type_grids(engine: &Engine, text: &[u8], grids: &[Grid], scored: &[Scored
                 let inside = scored[scored.partition_point(|x| x.candidate.start < s)..]
                     .iter()
                     .take_while(|x| x.candidate.start < e)
-                    .filter(|x| x.candidate.end <= e);
+                    // A possible name is not evidence enough to type a column.
+                    .filter(|x| x.candidate.end <= e && !x.possible);
                 let mut seen = [false; 4];
                 for x in inside {
                     match rules[x.candidate.rule].category {

@@ -156,7 +156,17 @@ pub fn apply(engine: &Engine, text: &[u8], fields: &[Field<'_>], scored: &mut Ve
             for k in same {
                 let s = &mut scored[k];
                 s.confidence = (s.confidence + rule.context_boost).min(1.0);
-                s.severity = s.severity.max(rule.severity);
+                // A doubtful name in a column of names is as sure as the column makes any value.
+                if s.possible {
+                    s.confidence = s.confidence.max(rule.confidence);
+                    if s.confidence >= min_confidence {
+                        s.possible = false;
+                        s.severity = rules[s.candidate.rule].severity;
+                    }
+                }
+                if !s.possible {
+                    s.severity = s.severity.max(rule.severity);
+                }
             }
             continue;
         }
@@ -168,13 +178,15 @@ pub fn apply(engine: &Engine, text: &[u8], fields: &[Field<'_>], scored: &mut Ve
             let s = &mut scored[k];
             s.candidate.rule = ri;
             s.confidence = s.confidence.max(rule.confidence);
-            s.severity = s.severity.max(rule.severity);
+            s.severity = if s.possible { rule.severity } else { s.severity.max(rule.severity) };
+            s.possible = false;
             continue;
         }
         added.push(Scored {
             candidate: Candidate { rule: ri, start: vs, end: ve, confidence: rule.confidence, evidence: 0 },
             confidence: rule.confidence,
             severity: rule.severity,
+            possible: false,
         });
     }
     if !added.is_empty() {

@@ -44,12 +44,16 @@ enum Role {
     Other,
 }
 
-/// Returns what finding `s` is to the linker. Names count unless they are staff (a clinician
+/// Returns what finding `s` is to the linker. Possible finds count for nothing. Names count unless they are staff (a clinician
 /// in a bio); record numbers always; dates only as dates of birth (severity high). Contact
 /// details count in a record or a pasted data line (a patient's phone in an export row), and a
 /// personal e-mail address anywhere; in prose an organisation's hotline next to "depression"
 /// discloses nothing about anyone. Places and ages are left out.
 fn role(engine: &Engine, text: &[u8], s: &Scored, in_record: bool) -> Role {
+    // A possible name is shown for a person to judge, never taken as proof of a person.
+    if s.possible {
+        return Role::Other;
+    }
     let rule = &engine.rules()[s.candidate.rule];
     if rule.category.is_health() || rule.id == "room-bed" {
         return Role::Health;
@@ -392,6 +396,7 @@ pub fn link(engine: &Engine, text: &[u8], units: &[Unit], scored: &mut [Scored])
             .filter(|&k| {
                 rules[scored[k].candidate.rule].category == Category::Name
                     && scored[k].candidate.evidence & EVIDENCE_STAFF != 0
+                    && !scored[k].possible
             })
             .collect();
         let own: Vec<usize> = match staff.first() {

@@ -28,6 +28,27 @@ pub struct Scored {
     pub confidence: f32,
     /// Severity after context (breach linking may raise it later).
     pub severity: Severity,
+    /// A possible find: below `min_confidence` but at or above its rule's possible floor
+    /// ([`Engine::possible_from`]). Severity `low`; never part of a breach.
+    pub possible: bool,
+}
+
+/// Which candidates a scan keeps.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Floor {
+    /// Candidates below this confidence are dropped (or kept as possible finds).
+    pub min_confidence: f32,
+    /// Whether a rule with a possible floor (the person-name model's) keeps its candidates
+    /// from that floor up to `min_confidence` as possible finds. A missed name costs more than
+    /// a doubtful one shown as `low`, so this is on unless the user turns it off.
+    pub possible: bool,
+}
+
+impl Floor {
+    /// Keeps candidates at or above `min_confidence`, and possible finds.
+    pub fn new(min_confidence: f32) -> Floor {
+        Floor { min_confidence, possible: true }
+    }
 }
 
 /// Returns the context window around `start..end`: at most [`WINDOW_BEFORE`] bytes before and
@@ -37,10 +58,12 @@ pub fn window(text: &[u8], start: usize, end: usize) -> (&[u8], &[u8]) {
     window::clipped(text, start, end, WINDOW_BEFORE, WINDOW_AFTER)
 }
 
-/// Applies context to each candidate and keeps those at or above `min_confidence`, resolving
-/// overlaps in favour of the more confident (then longer, then earlier-listed rule) candidate.
-pub fn score(engine: &Engine, text: &[u8], candidates: Vec<Candidate>, min_confidence: f32) -> Vec<Scored> {
+/// Applies context to each candidate and keeps those at or above `floor.min_confidence` (and
+/// possible finds, see [`Floor`]), resolving overlaps in favour of the more confident (then
+/// longer, then earlier-listed rule) candidate.
+pub fn score(engine: &Engine, text: &[u8], candidates: Vec<Candidate>, floor: Floor) -> Vec<Scored> {
     let rules = engine.rules();
+    let min_confidence = floor.min_confidence;
     let judge = |c: Candidate| {
         let rule = &rules[c.rule];
         let (before, after) = window::clipped(text, c.start, c.end, rule.context_window.0, rule.context_window.1);
@@ -59,7 +82,14 @@ pub fn score(engine: &Engine, text: &[u8], candidates: Vec<Candidate>, min_confi
         if near(negative) || engine.negative_after_words(c.rule).occurs_in(own_after) {
             confidence -= rule.context_penalty;
         }
-        Scored { candidate: c, confidence: confidence.clamp(0.0, 1.0), severity }
+        let confidence = confidence.clamp(0.0, 1.0);
+        let possible = floor.possible
+            && confidence < min_confidence
+            && engine.possible_from(c.rule).is_some_and(|from| confidence >= from);
+        if possible {
+            severity = Severity::Low;
+        }
+        Scored { candidate: c, confidence, severity, possible }
     };
     let mut pool: Vec<Scored> = candidates.into_iter().map(judge).collect();
     let kept = settle(rules, &pool, min_confidence);
@@ -77,7 +107,7 @@ pub fn score(engine: &Engine, text: &[u8], candidates: Vec<Candidate>, min_confi
                     .alternatives(text, c.start, c.rule)
                     .into_iter()
                     .map(judge)
-                    .filter(|s| s.confidence >= min_confidence),
+                    .filter(|s| s.confidence >= min_confidence || s.possible),
             );
         }
     }
@@ -88,9 +118,10 @@ pub fn score(engine: &Engine, text: &[u8], candidates: Vec<Candidate>, min_confi
     settle(rules, &pool, min_confidence)
 }
 
-/// Keeps the candidates at or above `min_confidence` and settles their overlaps.
+/// Keeps the candidates at or above `min_confidence` and the possible finds, and settles their
+/// overlaps (a possible find, being less confident, loses to any other).
 fn settle(rules: &[crate::rules::Rule], pool: &[Scored], min_confidence: f32) -> Vec<Scored> {
-    let scored = pool.iter().filter(|s| s.confidence >= min_confidence).cloned();
+    let scored = pool.iter().filter(|s| s.confidence >= min_confidence || s.possible).cloned();
     // An IP address that is a URL's host identifies a device of its own: report the URL and
     // the address. Everything else that overlaps is settled by `resolve_overlaps`.
     let category = |s: &Scored| rules[s.candidate.rule].category;
@@ -202,7 +233,7 @@ mod tests {
     /// The (rule id, value) of every finding in `text`.
     fn found(text: &str) -> Vec<(String, String)> {
         let e = engine();
-        let scored = score(e, text.as_bytes(), e.find(text.as_bytes()), 0.5);
+        let scored = score(e, text.as_bytes(), e.find(text.as_bytes()), Floor::new(0.5));
         scored
             .iter()
             .map(|s| (e.rules()[s.candidate.rule].id.clone(), text[s.candidate.start..s.candidate.end].to_string()))
@@ -211,6 +242,36 @@ mod tests {
 
     fn has(text: &str, rule: &str, value: &str) -> bool {
         found(text).iter().any(|(r, v)| r == rule && v == value)
+    }
+
+    #[test]
+    fn doubtful_names_are_possible_finds_only_when_asked_for() {
+        let e = engine();
+        // No title, role, greeting or second name: the model doubts it.
+        let text = "Lunch with Anselm today.";
+        let names = |floor: Floor| -> Vec<Scored> {
+            score(e, text.as_bytes(), e.find(text.as_bytes()), floor)
+                .into_iter()
+                .filter(|s| e.rules()[s.candidate.rule].category == Category::Name)
+                .collect()
+        };
+        let floor = e.possible_from(e.rules().iter().position(|r| r.id == "person-name").unwrap()).unwrap();
+        let possible = names(Floor::new(0.5));
+        assert_eq!(possible.len(), 1, "{possible:?}");
+        let p = &possible[0];
+        assert!(p.possible && p.severity == Severity::Low, "{p:?}");
+        assert!(p.confidence >= floor && p.confidence < 0.5, "{p:?}");
+        assert!(names(Floor { min_confidence: 0.5, possible: false }).is_empty());
+        // At or above min_confidence a name is an ordinary finding, whatever the floor.
+        let plain = names(Floor::new(floor));
+        assert!(plain.len() == 1 && !plain[0].possible && plain[0].severity == Severity::Medium, "{plain:?}");
+        // Only a detector with a fitted floor has possible finds.
+        assert!(e
+            .rules()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| e.possible_from(*i).is_some())
+            .all(|(_, r)| r.id == "person-name"));
     }
 
     #[test]

@@ -345,6 +345,7 @@ mod tests {
             source: None,
             fingerprint: None,
             staff: false,
+            possible: false,
         }
     }
 

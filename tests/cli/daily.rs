@@ -415,6 +415,51 @@ fn text_report_gives_a_verdict_per_file_then_findings_by_line_then_what_to_do() 
     assert!(c.stdout.contains("\x1b[2mperson-name\x1b[0m"), "{}", c.stdout);
 }
 
+/// A name the model doubts: reported as a low `possible name`, never part of a breach, and left
+/// out on request (flag or config).
+#[test]
+fn doubtful_names_are_low_possible_names_that_never_make_a_breach() {
+    let env = TestEnv::new();
+    // A lone given name with no title, role or greeting; a health word and a pronoun after it.
+    let draft = "Lunch with Anselm today, then his dialysis.\n";
+    let r = env.run_stdin(&["scan", "--format", "json", "-"], draft.as_bytes());
+    assert_eq!(r.code, 0, "low findings do not fail the default gate: {}", r.stderr);
+    let report = r.json();
+    let names: Vec<&serde_json::Value> =
+        report["findings"].as_array().unwrap().iter().filter(|f| f["category"] == "name").collect();
+    assert_eq!(names.len(), 1, "{report:#}");
+    let name = names[0];
+    assert_eq!(name["possible"], true, "{report:#}");
+    assert_eq!(name["severity"], "low", "{report:#}");
+    assert_eq!(name["masked"], "A*****", "{report:#}");
+    let confidence = name["confidence"].as_f64().unwrap();
+    assert!((0.2..0.5).contains(&confidence), "between the fitted floor and min_confidence: {confidence}");
+    assert_eq!(report["breaches"].as_array().unwrap().len(), 0, "a possible name makes no breach: {report:#}");
+    // Confident findings carry no `possible` key at all.
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["category"] != "name")
+        .all(|f| f.get("possible").is_none()));
+
+    let text = env.run_stdin(&["scan", "-"], draft.as_bytes());
+    assert!(text.stdout.contains("possible name") && text.stdout.contains("A*****"), "{}", text.stdout);
+    assert!(!text.stdout.contains("Anselm"), "masked in text too:\n{}", text.stdout);
+    let compact = env.run_stdin(&["scan", "--compact", "-"], draft.as_bytes());
+    assert!(compact.stdout.contains("name(possible)"), "{}", compact.stdout);
+
+    let off = env.run_stdin(&["scan", "--format", "json", "--no-possible", "-"], draft.as_bytes()).json();
+    assert!(off["findings"].as_array().unwrap().iter().all(|f| f["category"] != "name"), "{off:#}");
+    env.write(".phiscan.toml", "possible = false\n");
+    let cfg = env.run_stdin(&["scan", "--format", "json", "-"], draft.as_bytes()).json();
+    assert!(cfg["findings"].as_array().unwrap().iter().all(|f| f["category"] != "name"), "{cfg:#}");
+    // A lower min_confidence makes it an ordinary finding.
+    let low = env.run_stdin(&["scan", "--format", "json", "--min-confidence", "0.1", "-"], draft.as_bytes()).json();
+    let plain = low["findings"].as_array().unwrap().iter().find(|f| f["category"] == "name").expect("still found");
+    assert!(plain.get("possible").is_none() && plain["severity"] != "low", "{low:#}");
+}
+
 #[test]
 fn compact_text_keeps_one_line_per_finding() {
     let env = TestEnv::new();

@@ -207,6 +207,8 @@ function isStaff(f) { return f.role === "staff"; }
 
   function reasonOf(f, byIndex, report) {
     if (isStaff(f)) return "a staff member's name: treated as staff, not as a patient";
+    // The report marks the name model's doubtful ones `"possible": true` (always low).
+    if (f.possible) return "possibly a name: phiscan is unsure, so check it";
     if (f.breaches.length) {
       const b = report.breaches[f.breaches[0]];
       const others = b.findings
@@ -261,7 +263,7 @@ function isStaff(f) { return f.role === "staff"; }
       const n = findings.length;
       const why = n
         ? "No patient can be identified from this draft. The " + (n > 1 ? n + " highlights" : "highlight") +
-          " below " + (n > 1 ? "are" : "is") + " fine on " + (n > 1 ? "their" : "its") + " own (staff names, health topics, places)."
+          " below " + (n > 1 ? "are" : "is") + " fine on " + (n > 1 ? "their" : "its") + " own (staff names, health topics, places, possible names to check)."
         : "Nothing in it identifies a patient.";
       setVerdict("safe", "Safe to post", why + note);
     }
