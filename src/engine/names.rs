@@ -798,7 +798,7 @@ fn vetoed(chunk: &Chunk, s: usize, e: usize) -> bool {
         if phrase.is_some_and(|(end, _)| end > e) {
             return true;
         }
-        // "the Odile Brannock stroke unit", "the marit quist diabetes fund": a name between "the"
+        // "the Odile Quarrender stroke unit", "the marit quist diabetes fund": a name between "the"
         // and a health term names a facility or a programme, not a person.
         let the_before = s > 0 && single_space(chunk.gap_before(s)) && lower(chunk, s - 1).as_slice() == b"the";
         if the_before
@@ -2130,10 +2130,10 @@ mod tests {
         assert!(found("Admitted to Pinecrest Hollow Regional Hospital.").is_empty());
         assert_eq!(weighed("Audited by Ernst & Young and by Marks & Spencer."), ["Audited"]);
         assert!(found("gifts to the wendela krovik diabetes fund doubled").is_empty());
-        assert!(found("Tours of the Anselm Tregarth dialysis suite start Monday.").is_empty());
+        assert!(found("Tours of the Evander Tregarth dialysis suite start Monday.").is_empty());
         // Two given names joined by "&" (or HTML's "&amp;") are two people; so is anyone with "I".
         assert_eq!(weighed("Dinner with Odile &amp; Ottilie tonight"), ["Dinner", "Odile", "Ottilie"]);
-        assert_eq!(weighed("Tamsin & I went to the fair."), ["Tamsin"]);
+        assert_eq!(weighed("Cosima & I went to the fair."), ["Cosima"]);
         // Full names joined by "&" are people, not a firm.
         assert_eq!(
             found("With thanks to Marisol Pastrana & Wendeline Pastrana."),

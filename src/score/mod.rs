@@ -248,7 +248,7 @@ mod tests {
     fn doubtful_names_are_possible_finds_only_when_asked_for() {
         let e = engine();
         // No title, role, greeting or second name: the model doubts it.
-        let text = "Lunch with Anselm today.";
+        let text = "Lunch with Evander today.";
         let names = |floor: Floor| -> Vec<Scored> {
             score(e, text.as_bytes(), e.find(text.as_bytes()), floor)
                 .into_iter()
