@@ -294,8 +294,8 @@ pub fn use_model(text: &str) -> Result<(), String> {
 }
 
 /// Returns the probability from which a name candidate below the scan's `min_confidence` is
-/// reported as a possible name: the threshold the fitting script found best (F1) on held-back
-/// text, written into the model file.
+/// reported as a possible name: the threshold the fitting script found best (F2, recall first)
+/// on held-back text, written into the model file.
 pub fn possible_from() -> Option<f32> {
     model().possible()
 }

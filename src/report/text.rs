@@ -11,9 +11,10 @@
 //!
 //! The verdict line names the words that make each breach (identifiers masked; a health term
 //! from the dictionaries as written, since a term alone identifies no one), so the reader knows
-//! what to change without reading rule ids. Findings of one line share the line's label; the category is
-//! said once (the rule id follows, dimmed, only when it differs from the category) and names that
-//! the evidence marks as staff say so, as do possible names (the model's doubtful ones, `low`). `--compact` keeps the older one-line-per-finding form
+//! what to change without reading rule ids. Findings of one line share the line's label; the
+//! category is said once (the rule id follows, dimmed, only when it differs from the category);
+//! names that the evidence marks as staff say so, as do possible names (the name model's doubtful
+//! ones, always `low`). `--compact` keeps the older one-line-per-finding form
 //! (`path:line:col  severity  category  rule  value`) for scripts that grep it.
 
 use crate::config::Config;

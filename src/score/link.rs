@@ -44,11 +44,11 @@ enum Role {
     Other,
 }
 
-/// Returns what finding `s` is to the linker. Possible finds count for nothing. Names count unless they are staff (a clinician
-/// in a bio); record numbers always; dates only as dates of birth (severity high). Contact
-/// details count in a record or a pasted data line (a patient's phone in an export row), and a
-/// personal e-mail address anywhere; in prose an organisation's hotline next to "depression"
-/// discloses nothing about anyone. Places and ages are left out.
+/// Returns what finding `s` is to the linker. Possible finds count for nothing. Names count
+/// unless they are staff (a clinician in a bio); record numbers always; dates only as dates of
+/// birth (severity high). Contact details count in a record or a pasted data line (a patient's
+/// phone in an export row), and a personal e-mail address anywhere; in prose an organisation's
+/// hotline next to "depression" discloses nothing about anyone. Places and ages are left out.
 fn role(engine: &Engine, text: &[u8], s: &Scored, in_record: bool) -> Role {
     // A possible name is shown for a person to judge, never taken as proof of a person.
     if s.possible {
