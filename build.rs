@@ -1,5 +1,5 @@
-//! Compiles the embedded word lists (`rules/dicts/*.txt`) into the lexicon's lookup table at
-//! build time, so that no run of phiscan spends its start-up building it (see
+//! Compiles the embedded word lists (`rules/dicts/*.txt`) into the lexicon's lookup table (and
+//! the letter-trigram table of `src/engine/shape.rs`) at build time, so that no run of phiscan spends its start-up building it (see
 //! `src/engine/table.rs`, which this script shares with the crate); turns the built-in rule files
 //! into the forms a run reads fastest (JSON for the tables, parsed patterns; see
 //! `src/rules/packed.rs`); and stamps the version with the git commit it was built from, so
@@ -8,6 +8,10 @@
 #[allow(dead_code)]
 #[path = "src/engine/table.rs"]
 mod table;
+
+#[allow(dead_code)]
+#[path = "src/engine/shape.rs"]
+mod shape;
 
 #[allow(dead_code)]
 #[path = "src/rules/packed.rs"]
@@ -22,6 +26,9 @@ fn main() {
     let out = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
     let path = Path::new(&out).join("lexicon.bin");
     std::fs::write(&path, table::compile()).expect("write the compiled lexicon to OUT_DIR");
+    println!("cargo:rerun-if-changed=src/engine/shape.rs");
+    std::fs::write(Path::new(&out).join("name-shape.bin"), shape::compile())
+        .expect("write the name-shape table to OUT_DIR");
     pack_rules(Path::new(&out));
 
     let version = std::env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION");

@@ -24,6 +24,15 @@ pub use super::table::{
 /// The table compiled from `rules/dicts/` by `build.rs`.
 static COMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon.bin"));
 
+/// The letter-trigram table compiled from the name and English lists by `build.rs`.
+static SHAPE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/name-shape.bin"));
+
+/// Returns how much `word` is spelt like a name rather than an English word (see
+/// [`super::shape`]): above 0 like a name; `None` for short or non-letter words.
+pub fn name_shape(word: &[u8]) -> Option<f32> {
+    super::shape::score(SHAPE, word)
+}
+
 /// The word table: lower-case term → flags.
 ///
 /// Stored as fingerprints, not strings: every term (and every word-boundary prefix of a
@@ -441,6 +450,20 @@ mod tests {
                 assert_eq!(fingerprint_ascii_lower(&w), fingerprint(&w.to_ascii_lowercase()), "{b:#x} at {pos}");
             }
         }
+    }
+
+    #[test]
+    fn name_shape_table_is_current_and_leans_the_right_way() {
+        assert!(SHAPE == super::super::shape::compile().as_slice(), "stale name-shape table: rebuild");
+        // Spellings no list holds: invented surnames lean to names, invented words to words.
+        for name in ["Brannovich", "Okonkwetu", "Vandersloot"] {
+            assert!(name_shape(name.as_bytes()).unwrap() > 0.0, "{name}");
+        }
+        for word in ["unfixableness", "overthoughtfully", "reclarification"] {
+            assert!(name_shape(word.as_bytes()).unwrap() < 0.0, "{word}");
+        }
+        assert_eq!(name_shape(b"Ed"), None);
+        assert_eq!(name_shape(b"O'Neil"), None);
     }
 
     #[test]

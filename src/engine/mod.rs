@@ -20,6 +20,7 @@ pub mod model;
 pub mod multi;
 pub mod names;
 pub mod places;
+pub mod shape;
 pub mod table;
 
 use crate::error::{Error, Result};

@@ -180,6 +180,8 @@ features! {
     N_WORK = "next-work-noun",
     P_APPOSITIVE = "prev-appositive",
     N_COLON = "next-colon",
+    SHAPE_NAME = "unknown-name-shaped",
+    SHAPE_WORD = "unknown-word-shaped",
 }
 
 /// The word classes a run's words are counted in (the order of the `HAS_…` features).
@@ -1620,6 +1622,22 @@ fn features(chunk: &Chunk, runs: &[Run], k: usize, seen: &Seen, out: &mut Vec<us
         }
     }
     let mut on = |f: F| out.push(f as usize);
+    // A run of words no list holds: does their spelling lean to names ("Okonkwetu") or to words?
+    // (Where a list knows one of the words, that says more than letters.)
+    let all_unknown = !classes.is_empty() && classes.iter().all(|c| *c == Class::Unknown);
+    let shapes: Vec<f32> = if all_unknown {
+        members.iter().filter_map(|&i| lexicon::name_shape(chunk.word(i))).collect()
+    } else {
+        Vec::new()
+    };
+    if !shapes.is_empty() {
+        let mean = shapes.iter().sum::<f32>() / shapes.len() as f32;
+        if mean > 0.5 {
+            on(F::SHAPE_NAME);
+        } else if mean < 0.0 {
+            on(F::SHAPE_WORD);
+        }
+    }
     if members.iter().any(|&i| toks[i].flags & PLACE != 0) {
         on(F::PLACE_WORD);
     }
@@ -2169,6 +2187,20 @@ mod tests {
         assert_eq!(found("SBT PASSED, RESULTS GIVEN TO Q.V. (RESIDENT) AT 0700."), ["Q.V"]);
         assert!(found("pt up in chair at 10 a.m. today, tol well.").is_empty());
         assert!(found("will recheck in a.m. per protocol").is_empty());
+    }
+
+    #[test]
+    fn spelling_weighs_runs_no_list_holds() {
+        let features = |text: &str| -> Vec<Vec<String>> {
+            crate::engine::detectors::explain_names(text.as_bytes()).into_iter().map(|c| c.features).collect()
+        };
+        let f = features("Then Okonkwetu and Brannovich joined the Unfixableness panel.");
+        assert!(f[0].contains(&"unknown-name-shaped".to_string()), "{f:?}");
+        assert!(f[1].contains(&"unknown-name-shaped".to_string()), "{f:?}");
+        assert!(f.last().unwrap().contains(&"unknown-word-shaped".to_string()), "{f:?}");
+        // A run with a listed word is weighed by the lists, not by its letters.
+        let f = features("Met with her brother Will Ashgrove today.");
+        assert!(f.iter().flatten().all(|x| !x.contains("-shaped")), "{f:?}");
     }
 
     #[test]

@@ -84,8 +84,10 @@ pub const PROC_HEAD: u32 = 1 << 30;
 /// pressure checks", "speech therapy", "swallow studies".
 pub const CARE_TARGET: u32 = 1 << 31;
 
-const FIRST_NAMES: &str = include_str!("../../rules/dicts/first-names.txt");
-const SURNAMES: &str = include_str!("../../rules/dicts/surnames.txt");
+/// Given names (SSA).
+pub const FIRST_NAMES: &str = include_str!("../../rules/dicts/first-names.txt");
+/// Family names (US Census).
+pub const SURNAMES: &str = include_str!("../../rules/dicts/surnames.txt");
 const AMBIGUOUS_NAMES: &str = include_str!("../../rules/dicts/ambiguous-names.txt");
 const DIAGNOSES: &str = include_str!("../../rules/dicts/diagnoses.txt");
 const MEDICATIONS: &str = include_str!("../../rules/dicts/medications.txt");
@@ -96,10 +98,14 @@ const CUES: &str = include_str!("../../rules/dicts/cues.txt");
 const ZIPCODES: &str = include_str!("../../rules/dicts/zipcodes.txt");
 const COMMON_FIRST_NAMES: &str = include_str!("../../rules/dicts/first-names-common.txt");
 const COMMON_SURNAMES: &str = include_str!("../../rules/dicts/surnames-common.txt");
-const ENGLISH_10: &str = include_str!("../../rules/dicts/english-10.txt");
-const ENGLISH_35: &str = include_str!("../../rules/dicts/english-35.txt");
-const ENGLISH_50: &str = include_str!("../../rules/dicts/english-50.txt");
-const ENGLISH_70: &str = include_str!("../../rules/dicts/english-70.txt");
+/// English words, most common band.
+pub const ENGLISH_10: &str = include_str!("../../rules/dicts/english-10.txt");
+/// English words, common band.
+pub const ENGLISH_35: &str = include_str!("../../rules/dicts/english-35.txt");
+/// English words, less common band.
+pub const ENGLISH_50: &str = include_str!("../../rules/dicts/english-50.txt");
+/// English words, rare band.
+pub const ENGLISH_70: &str = include_str!("../../rules/dicts/english-70.txt");
 const CLINICAL_ABBREVIATIONS: &str = include_str!("../../rules/dicts/clinical-abbreviations.txt");
 
 /// Every embedded word list: (file name, contents), for the canonical-form test and docs.
