@@ -2199,7 +2199,7 @@ mod tests {
         assert!(f[1].contains(&"unknown-name-shaped".to_string()), "{f:?}");
         assert!(f.last().unwrap().contains(&"unknown-word-shaped".to_string()), "{f:?}");
         // A run with a listed word is weighed by the lists, not by its letters.
-        let f = features("Met with her brother Will Ashgrove today.");
+        let f = features("Met with her brother Will Hollowmere today.");
         assert!(f.iter().flatten().all(|x| !x.contains("-shaped")), "{f:?}");
     }
 
@@ -2211,7 +2211,7 @@ mod tests {
         assert!(found("HUSBAND WILL BRING MEDS FROM HOME.").is_empty());
         assert_eq!(found("Fed well at noon. Dtr Joy at bedside, updated."), ["Joy"]);
         assert_eq!(found("HUSBAND DALE VISITING, QUESTIONS ANSWERED. SON CHASE HERE TOO."), ["DALE", "CHASE"]);
-        assert_eq!(found("Met with husband Will Ashgrove today."), ["Will Ashgrove"]);
+        assert_eq!(found("Met with husband Will Hollowmere today."), ["Will Hollowmere"]);
     }
 
     #[test]
